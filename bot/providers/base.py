@@ -1,0 +1,192 @@
+"""The provider interface every streaming backend implements, and the errors they raise.
+
+The shape follows g4f (`AsyncGeneratorProvider.create_async_generator`), so a provider written
+for g4f reads the same here; `Backend` binds a provider to the bot's settings and session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import aiohttp
+
+Message = Mapping[str, str]
+"""One chat turn: `{"role": "user" | "assistant" | "system", "content": "..."}`."""
+Messages = Sequence[Message]
+AsyncResult = AsyncIterator[str]
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_IDLE_TIMEOUT = 60.0
+
+
+class BackendError(Exception):
+    """A backend failed; the message says what failed and where, in plain words."""
+
+    reason = "failed"
+    retriable = False
+
+    def __init__(self, message: str, *, backend: str = "", url: str = "") -> None:
+        super().__init__(message)
+        self.backend = backend
+        self.url = url
+
+
+class BackendUnavailable(BackendError):
+    """Connection refused, DNS failure, dropped connection or a 5xx answer."""
+
+    reason = "unavailable"
+    retriable = True
+
+
+class BackendRejected(BackendError):
+    """The backend answered 4xx (bad key, bad request, unknown model)."""
+
+    reason = "rejected"
+
+
+class BackendTimeout(BackendError):
+    """No connection, or no chunk, within the configured time."""
+
+    reason = "timeout"
+    retriable = True
+
+
+def format_prompt(messages: Messages, add_special_tokens: bool = False) -> str:
+    """g4f's prompt format: one message is sent as is, several as `Role: content` lines."""
+    if not add_special_tokens and len(messages) <= 1:
+        return str(messages[0]["content"]) if messages else ""
+    lines = [f"{message['role'].capitalize()}: {message['content']}" for message in messages]
+    return "\n".join(lines) + "\nAssistant:"
+
+
+class AsyncGeneratorProvider:
+    """Base of every streaming backend: a class whose `create_async_generator` yields text."""
+
+    url: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    working: ClassVar[bool] = False
+    supports_stream: ClassVar[bool] = True
+    supports_message_history: ClassVar[bool] = False
+    supports_gpt_35_turbo: ClassVar[bool] = False
+    supports_gpt_4: ClassVar[bool] = False
+
+    @classmethod
+    def create_async_generator(
+        cls,
+        model: str,
+        messages: Messages,
+        proxy: str | None = None,
+        **kwargs: Any,
+    ) -> AsyncResult:
+        """Return an async iterator of text chunks for the conversation `messages`."""
+        raise NotImplementedError
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.label or cls.__name__.lower()
+
+
+@asynccontextmanager
+async def open_session(
+    session: aiohttp.ClientSession | None, headers: Mapping[str, str] | None = None
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """Use the caller's shared session, or a private one closed afterwards (g4f style calls)."""
+    if session is not None:
+        yield session
+        return
+    async with aiohttp.ClientSession(headers=headers) as own:
+        yield own
+
+
+def client_timeout(connect: float, idle: float) -> aiohttp.ClientTimeout:
+    """No total limit (answers may be long); bounded connect and bounded silence between reads."""
+    return aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect, sock_read=idle)
+
+
+def http_error(status: int, body: str, *, backend: str, url: str) -> BackendError:
+    """Map a non-2xx answer to a typed error that quotes the server's own words."""
+    detail = " ".join(body.split())[:200]
+    message = f"HTTP {status} from {url}" + (f": {detail}" if detail else "")
+    if status >= 500 or status in (408, 429):
+        return BackendUnavailable(message, backend=backend, url=url)
+    return BackendRejected(message, backend=backend, url=url)
+
+
+def transport_error(exc: BaseException, *, backend: str, url: str, idle: float) -> BackendError:
+    """Map aiohttp/asyncio failures to typed errors with the address that failed."""
+    if isinstance(exc, BackendError):
+        return exc
+    if isinstance(exc, aiohttp.ServerTimeoutError | asyncio.TimeoutError | TimeoutError):
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            return BackendTimeout(f"no connection to {url} in time", backend=backend, url=url)
+        return BackendTimeout(f"no chunk from {url} within {idle:g} s", backend=backend, url=url)
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return BackendUnavailable(f"cannot resolve the host of {url}", backend=backend, url=url)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return BackendUnavailable(f"connection refused at {url}", backend=backend, url=url)
+    if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
+        message = f"connection to {url} dropped mid-answer"
+        return BackendUnavailable(message, backend=backend, url=url)
+    if isinstance(exc, aiohttp.ClientError):
+        return BackendUnavailable(f"request to {url} failed: {exc}", backend=backend, url=url)
+    return BackendUnavailable(f"request to {url} failed: {exc!r}", backend=backend, url=url)
+
+
+async def decode_stream(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
+    """Decode UTF-8 incrementally: a character split across network reads comes out whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    async for raw in chunks:
+        text = decoder.decode(raw)
+        if text:
+            yield text
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail
+
+
+class ChatBackend(Protocol):
+    """Anything the bot can stream an answer from: one provider, or a failover chain."""
+
+    @property
+    def name(self) -> str: ...
+
+    def stream(self, messages: Messages) -> AsyncResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """A provider bound to its settings: what the bot calls to stream one answer."""
+
+    provider: type[AsyncGeneratorProvider]
+    model: str
+    url: str | None = None
+    proxy: str | None = None
+    session: aiohttp.ClientSession | None = None
+    timeout: float = DEFAULT_IDLE_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.provider.name()
+
+    @property
+    def address(self) -> str:
+        return self.url or self.provider.url
+
+    def stream(self, messages: Messages) -> AsyncResult:
+        return self.provider.create_async_generator(
+            self.model,
+            messages,
+            proxy=self.proxy,
+            url=self.url,
+            session=self.session,
+            timeout=self.timeout,
+            connect_timeout=self.connect_timeout,
+            **self.options,
+        )
