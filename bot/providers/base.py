@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-from collections.abc import AsyncIterator, Mapping, Sequence
+import errno
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
@@ -127,8 +128,13 @@ def transport_error(exc: BaseException, *, backend: str, url: str, idle: float) 
         return BackendTimeout(f"no chunk from {url} within {idle:g} s", backend=backend, url=url)
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
         return BackendUnavailable(f"cannot resolve the host of {url}", backend=backend, url=url)
+    if isinstance(exc, aiohttp.ClientSSLError):
+        return BackendUnavailable(f"TLS with {url} failed: {exc}", backend=backend, url=url)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return BackendUnavailable(f"connection refused at {url}", backend=backend, url=url)
+        if exc.errno == errno.ECONNREFUSED:
+            return BackendUnavailable(f"connection refused at {url}", backend=backend, url=url)
+        reason = exc.strerror or str(exc.os_error) or "connection failed"
+        return BackendUnavailable(f"cannot connect to {url}: {reason}", backend=backend, url=url)
     if isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ServerDisconnectedError):
         message = f"connection to {url} dropped mid-answer"
         return BackendUnavailable(message, backend=backend, url=url)
@@ -137,7 +143,7 @@ def transport_error(exc: BaseException, *, backend: str, url: str, idle: float) 
     return BackendUnavailable(f"request to {url} failed: {exc!r}", backend=backend, url=url)
 
 
-async def decode_stream(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
+async def decode_stream(chunks: AsyncIterator[bytes]) -> AsyncGenerator[str, None]:
     """Decode UTF-8 incrementally: a character split across network reads comes out whole."""
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     async for raw in chunks:
@@ -147,6 +153,67 @@ async def decode_stream(chunks: AsyncIterator[bytes]) -> AsyncIterator[str]:
     tail = decoder.decode(b"", final=True)
     if tail:
         yield tail
+
+
+@dataclass(frozen=True, slots=True)
+class StreamOptions:
+    """The keyword arguments every provider accepts, read once, so providers agree on defaults."""
+
+    base_url: str
+    session: aiohttp.ClientSession | None
+    idle: float
+    connect: float
+
+    @classmethod
+    def parse(cls, kwargs: Mapping[str, Any], default_url: str) -> StreamOptions:
+        """`url`, `session`, `timeout` (idle seconds) and `connect_timeout`; falsy -> default."""
+        return cls(
+            base_url=str(kwargs.get("url") or default_url).rstrip("/"),
+            session=kwargs.get("session"),
+            idle=float(kwargs.get("timeout") or DEFAULT_IDLE_TIMEOUT),
+            connect=float(kwargs.get("connect_timeout") or DEFAULT_CONNECT_TIMEOUT),
+        )
+
+
+def _as_is(body: str) -> str:
+    return body
+
+
+@asynccontextmanager
+async def open_stream(
+    endpoint: str,
+    payload: Any,
+    options: StreamOptions,
+    *,
+    backend: str,
+    headers: Mapping[str, str],
+    proxy: str | None = None,
+    error_detail: Callable[[str], str] = _as_is,
+) -> AsyncIterator[aiohttp.ClientResponse]:
+    """POST `payload` as JSON and hand over the 2xx response to read inside the block.
+
+    One place maps failures for every provider: a non-2xx answer becomes `http_error` (quoting
+    `error_detail(body)`), and aiohttp/timeout errors, even those raised while the caller reads
+    the body inside the block, become typed `BackendError`s naming `endpoint`.
+    """
+    try:
+        async with (
+            open_session(options.session, headers) as http,
+            http.post(
+                endpoint,
+                json=payload,
+                headers=dict(headers),
+                proxy=proxy,
+                timeout=client_timeout(options.connect, options.idle),
+            ) as response,
+        ):
+            if response.status >= 300:
+                body = await response.text(errors="replace")
+                detail = error_detail(body)
+                raise http_error(response.status, detail, backend=backend, url=endpoint)
+            yield response
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise transport_error(exc, backend=backend, url=endpoint, idle=options.idle) from exc
 
 
 class ChatBackend(Protocol):

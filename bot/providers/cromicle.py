@@ -6,24 +6,18 @@ so the base URL is configurable (`CROMICLE_URL`).
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from hashlib import sha256
 from typing import Any
 
-import aiohttp
-
 from bot.providers.base import (
-    DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_IDLE_TIMEOUT,
     AsyncGeneratorProvider,
     AsyncResult,
-    BackendError,
     Messages,
-    client_timeout,
+    StreamOptions,
     decode_stream,
     format_prompt,
-    http_error,
-    open_session,
-    transport_error,
+    open_stream,
 )
 
 
@@ -49,32 +43,22 @@ class Cromicle(AsyncGeneratorProvider):
         aiohttp.ClientSession), `timeout` (seconds of silence allowed between chunks) and
         `connect_timeout`. Failures raise a `BackendError` subclass naming the address.
         """
-        base = (kwargs.get("url") or cls.url).rstrip("/")
-        endpoint = f"{base}/chat"
-        idle = float(kwargs.get("timeout") or DEFAULT_IDLE_TIMEOUT)
-        connect = float(kwargs.get("connect_timeout") or DEFAULT_CONNECT_TIMEOUT)
-        session: aiohttp.ClientSession | None = kwargs.get("session")
+        options = StreamOptions.parse(kwargs, cls.url)
+        endpoint = f"{options.base_url}/chat"
         payload = _create_payload(format_prompt(messages))
-        try:
-            async with (
-                open_session(session, _create_header()) as http,
-                http.post(
-                    endpoint,
-                    json=payload,
-                    headers=_create_header(),
-                    proxy=proxy,
-                    timeout=client_timeout(connect, idle),
-                ) as response,
-            ):
-                if response.status >= 300:
-                    body = await response.text(errors="replace")
-                    raise http_error(response.status, body, backend=cls.name(), url=endpoint)
-                async for text in decode_stream(response.content.iter_any()):
-                    yield text
-        except BackendError:
-            raise
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise transport_error(exc, backend=cls.name(), url=endpoint, idle=idle) from exc
+        async with (
+            open_stream(
+                endpoint,
+                payload,
+                options,
+                backend=cls.name(),
+                headers=_create_header(),
+                proxy=proxy,
+            ) as response,
+            aclosing(decode_stream(response.content.iter_any())) as texts,
+        ):
+            async for text in texts:
+                yield text
 
 
 def _create_header() -> dict[str, str]:

@@ -1,0 +1,54 @@
+"""`python -m bot` runs the bot; `python -m bot check` checks the configuration and backends."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import resource
+import sys
+
+from bot.app import run_polling
+from bot.check import run_checks
+from bot.config import SettingsError, load_settings
+from bot.logs import setup_logging
+
+USAGE = "usage: python -m bot [run | check]"
+
+
+def _raise_file_limit() -> None:
+    """Each chat being answered holds a backend stream open: allow more than 1024 sockets."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else 65536
+    if soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    command = args[0] if args else "run"
+    if command in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    if command not in ("run", "check"):
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.openai_api_key is not None:
+        secrets.append(settings.openai_api_key.get_secret_value())
+    setup_logging(settings.log_level, secrets)
+    if command == "check":
+        return asyncio.run(run_checks(settings))
+    _raise_file_limit()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_polling(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Conversation memory per chat (per forum topic), bounded in turns, characters and chats.
+
+Each chat also owns the lock that makes its messages be answered one at a time, in arrival
+order, and an epoch that /reset advances so answers begun before it leave no trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.providers.base import Message
+
+ChatKey = tuple[int, int | None]
+"""(chat id, forum topic id or None)."""
+
+
+@dataclass(eq=False, slots=True)
+class Chat:
+    """One conversation: its turns, its answer lock, and its reset epoch."""
+
+    turns: deque[dict[str, str]] = field(default_factory=deque)
+    chars: int = 0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    epoch: int = 0
+    used: float = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.lock.locked()
+
+
+class HistoryStore:
+    """In-memory histories: at most `max_chats` chats (least recently used dropped first),
+    each forgotten after `ttl` seconds idle; the system prompt is never trimmed."""
+
+    def __init__(
+        self,
+        *,
+        system_prompt: str = "",
+        max_messages: int = 20,
+        max_chars: int = 12000,
+        max_chats: int = 10000,
+        ttl: float = 86400.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.system_prompt = system_prompt
+        self.max_messages = max_messages
+        self.max_chars = max_chars
+        self.max_chats = max_chats
+        self.ttl = ttl
+        self._clock = clock
+        self._chats: OrderedDict[ChatKey, Chat] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+    def __contains__(self, key: ChatKey) -> bool:
+        return key in self._chats
+
+    def chat(self, key: ChatKey) -> Chat:
+        """The chat's state, created on first use; marks it as recently used."""
+        now = self._clock()
+        self._expire(now)
+        chat = self._chats.get(key)
+        if chat is None:
+            chat = self._chats[key] = Chat()
+            self._evict()
+        else:
+            self._chats.move_to_end(key)
+        chat.used = now
+        return chat
+
+    def prompt(self, key: ChatKey, user_turn: str) -> list[Message]:
+        """What the backend gets: system prompt, the kept turns, and the new user turn."""
+        chat = self.chat(key)
+        messages: list[Message] = []
+        if self.system_prompt:
+            messages.append({"role": "system", "content": self.system_prompt})
+        messages.extend(chat.turns)
+        messages.append({"role": "user", "content": user_turn})
+        return messages
+
+    def add_exchange(self, key: ChatKey, user_turn: str, answer: str) -> None:
+        """Remember a question and its answer (as far as it got), then trim to the bounds."""
+        chat = self.chat(key)
+        for role, content in (("user", user_turn), ("assistant", answer)):
+            chat.turns.append({"role": role, "content": content})
+            chat.chars += len(content)
+        self._trim(chat)
+
+    def last_exchange(self, key: ChatKey) -> tuple[str, str] | None:
+        """The last (user, assistant) pair, for /retry."""
+        turns = self.chat(key).turns
+        if len(turns) >= 2 and turns[-2]["role"] == "user" and turns[-1]["role"] == "assistant":
+            return turns[-2]["content"], turns[-1]["content"]
+        return None
+
+    def drop_last_exchange(self, key: ChatKey) -> None:
+        chat = self.chat(key)
+        if self.last_exchange(key) is not None:
+            for _ in range(2):
+                chat.chars -= len(chat.turns.pop()["content"])
+
+    def reset(self, key: ChatKey) -> Chat:
+        """Forget the turns and advance the epoch; queued answers see it and step aside."""
+        chat = self.chat(key)
+        chat.turns.clear()
+        chat.chars = 0
+        chat.epoch += 1
+        return chat
+
+    def _trim(self, chat: Chat) -> None:
+        # Oldest turns go first, a whole exchange at a time, so the history never starts with
+        # an answer to a question it no longer holds. The newest exchange always stays.
+        while len(chat.turns) > 2 and (
+            len(chat.turns) > self.max_messages or chat.chars > self.max_chars
+        ):
+            chat.chars -= len(chat.turns.popleft()["content"])
+            while chat.turns and chat.turns[0]["role"] != "user":
+                chat.chars -= len(chat.turns.popleft()["content"])
+
+    def _expire(self, now: float) -> None:
+        """Drop chats idle longer than the TTL; the dict is ordered by last use."""
+        while self._chats:
+            key, chat = next(iter(self._chats.items()))
+            if now - chat.used <= self.ttl:
+                return
+            if chat.busy:
+                self._chats.move_to_end(key)
+                return
+            del self._chats[key]
+
+    def _evict(self) -> None:
+        """Keep at most `max_chats`, least recently used first; a chat mid-answer stays."""
+        skipped = 0
+        while len(self._chats) > self.max_chats and skipped < len(self._chats):
+            key, chat = next(iter(self._chats.items()))
+            if chat.busy:
+                self._chats.move_to_end(key)
+                skipped += 1
+                continue
+            del self._chats[key]

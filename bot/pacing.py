@@ -1,0 +1,159 @@
+"""One budget for every Telegram write the process makes: a global rate, a pace per chat, and
+the `retry_after` holds Telegram imposes, granted by priority so the budget goes where users look.
+
+Telegram's published limits: about 30 messages per second per bot, about one per second per
+private chat, 20 per minute per group. A 429 names the seconds to wait; we wait exactly that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Priority(IntEnum):
+    """Lower goes first when the budget is short."""
+
+    FINAL = 0  # the last text of an answer, a finished page, a continuation message
+    FIRST = 1  # the first visible text of a new answer
+    EDIT = 2  # an intermediate update; skipped under load, the newest text wins later
+
+
+@dataclass(eq=False, slots=True)
+class _Waiter:
+    chat_id: int
+    interval: float
+    priority: Callable[[], int]
+    seq: int
+    future: asyncio.Future[None] = field(repr=False)
+
+
+class WriteBudget:
+    """Grants the right to make one Telegram write, respecting every limit at once.
+
+    `acquire()` returns when the chat's pace allows a write, its `retry_after` hold (if any) has
+    passed and a global slot is free. Among waiting chats the lowest `Priority` goes first,
+    then the longest waiting. The priority is asked at grant time, so a waiter whose answer
+    finished meanwhile is served as a final.
+    """
+
+    _PRUNE_AT = 4096
+
+    def __init__(
+        self,
+        rate: float,
+        private_interval: float,
+        group_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.slot = 1.0 / rate
+        self.private_interval = private_interval
+        self.group_interval = group_interval
+        self._clock = clock
+        self._ready_at: dict[int, float] = {}
+        self._next_slot = 0.0
+        self._waiters: list[_Waiter] = []
+        self._seq = itertools.count()
+        self._wakeup = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
+        self.granted = 0
+
+    def interval_for(self, chat_id: int) -> float:
+        """Groups and channels have negative ids and the slower pace."""
+        return self.group_interval if chat_id < 0 else self.private_interval
+
+    def ready_in(self, chat_id: int) -> float:
+        """Seconds until this chat may be written to again (0 if now)."""
+        return max(0.0, self._ready_at.get(chat_id, 0.0) - self._clock())
+
+    async def acquire(self, chat_id: int, priority: Callable[[], int]) -> None:
+        """Wait for the right to write to `chat_id` once."""
+        now = self._clock()
+        interval = self.interval_for(chat_id)
+        if not self._waiters and now >= self._next_slot and now >= self._ready_at.get(chat_id, 0):
+            self._grant(chat_id, interval, now)  # idle fast path: no hop through the runner
+            return
+        future = asyncio.get_running_loop().create_future()
+        waiter = _Waiter(chat_id, interval, priority, next(self._seq), future)
+        self._waiters.append(waiter)
+        self._ensure_runner()
+        self._wakeup.set()
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said `retry_after`: nothing goes to this chat for exactly that long."""
+        until = self._clock() + seconds
+        if until > self._ready_at.get(chat_id, 0.0):
+            self._ready_at[chat_id] = until
+        self._wakeup.set()
+
+    def forget(self, chat_id: int) -> None:
+        """Drop the chat's pacing state once it no longer matters (memory stays bounded)."""
+        if self._ready_at.get(chat_id, 0.0) <= self._clock():
+            self._ready_at.pop(chat_id, None)
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
+
+    def _grant(self, chat_id: int, interval: float, now: float) -> None:
+        # Catch up at most one slot after a late wake-up, so the long-run rate stays exact
+        # and a burst never exceeds two writes.
+        self._next_slot = max(self._next_slot, now - self.slot) + self.slot
+        self._ready_at[chat_id] = now + interval
+        self.granted += 1
+        if len(self._ready_at) > self._PRUNE_AT:
+            self._ready_at = {c: t for c, t in self._ready_at.items() if t > now}
+
+    def _ensure_runner(self) -> None:
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.get_running_loop().create_task(self._run(), name="write-budget")
+
+    async def _run(self) -> None:
+        while True:
+            if not self._waiters:
+                self._wakeup.clear()
+                await self._wakeup.wait()
+                continue
+            now = self._clock()
+            if now < self._next_slot:
+                await self._sleep(self._next_slot - now)
+                continue
+            best: _Waiter | None = None
+            best_key = (0, 0)
+            earliest = float("inf")
+            for waiter in self._waiters:
+                ready = self._ready_at.get(waiter.chat_id, 0.0)
+                if ready > now:
+                    earliest = min(earliest, ready)
+                    continue
+                key = (waiter.priority(), waiter.seq)
+                if best is None or key < best_key:
+                    best, best_key = waiter, key
+            if best is None:
+                await self._sleep(earliest - now)
+                continue
+            self._waiters.remove(best)
+            if best.future.done():  # cancelled meanwhile
+                continue
+            self._grant(best.chat_id, best.interval, now)
+            best.future.set_result(None)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake early when a waiter arrives or a hold changes."""
+        self._wakeup.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)

@@ -1,0 +1,56 @@
+"""Filters that decide whether a group message is meant for the bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot
+from aiogram.filters import Filter
+from aiogram.types import Message, User
+
+_LEADING_PUNCTUATION = " ,:;.!-—\n\t"
+
+
+def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
+    """The text without mentions of the bot, and whether there was one.
+
+    Telegram counts entity offsets in UTF-16 code units, so the cut is made in UTF-16.
+    """
+    text = message.text or ""
+    username = f"@{me.username}".lower() if me.username else None
+    spans: list[tuple[int, int]] = []
+    for entity in message.entities or ():
+        if entity.type == "mention" and username:
+            if entity.extract_from(text).lower() == username:
+                spans.append((entity.offset, entity.offset + entity.length))
+        elif entity.type == "text_mention" and entity.user and entity.user.id == me.id:
+            spans.append((entity.offset, entity.offset + entity.length))
+    if not spans:
+        return text, False
+    units = text.encode("utf-16-le")
+    kept = bytearray()
+    position = 0
+    for start, end in sorted(spans):
+        kept += units[position * 2 : start * 2]
+        position = end
+    kept += units[position * 2 :]
+    cleaned = " ".join(kept.decode("utf-16-le").split(" "))
+    return cleaned.strip().lstrip(_LEADING_PUNCTUATION).strip(), True
+
+
+class AddressedToBot(Filter):
+    """A group message that @mentions the bot or replies to one of its messages.
+
+    Passes the prompt (the text without the mention) to the handler as `prompt`.
+    """
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        if message.text is None:
+            return False
+        me = await bot.me()
+        prompt, mentioned = strip_mentions(message, me)
+        replied = message.reply_to_message
+        is_reply = bool(replied and replied.from_user and replied.from_user.id == me.id)
+        if not (mentioned or is_reply):
+            return False
+        return {"prompt": prompt}

@@ -1,0 +1,25 @@
+"""Groups: answer only messages that mention the bot or reply to it, naming each speaker."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
+from aiogram.types import Message
+
+from bot import texts
+from bot.conversation import Conversations
+from handlers.context import chat_key, language, reply_target, speaker
+from handlers.filters import AddressedToBot
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+
+
+@router.message(F.text, AddressedToBot())
+async def ask(message: Message, prompt: str, conversations: Conversations, bot: Bot) -> None:
+    if not prompt:
+        me = await bot.me()
+        await message.reply(texts.t(language(message), "help", username=me.username or "bot"))
+        return
+    turn = f"{speaker(message)}: {prompt}"
+    await conversations.answer(chat_key(message), reply_target(message), turn)

@@ -1,0 +1,24 @@
+"""Private chats: every text message is a question; other messages get a hint."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.types import Message
+
+from bot import texts
+from bot.conversation import Conversations
+from handlers.context import chat_key, language, reply_target
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type == ChatType.PRIVATE)
+
+
+@router.message(F.text)
+async def ask(message: Message, conversations: Conversations) -> None:
+    await conversations.answer(chat_key(message), reply_target(message), message.text or "")
+
+
+@router.message()
+async def not_text(message: Message) -> None:
+    await message.answer(texts.t(language(message), "text_only"))

@@ -1,0 +1,1680 @@
+"""An in-process fake of the Telegram Bot API for end-to-end tests and benchmarks.
+
+Why a real HTTP server: the bot under test talks to Telegram through aiogram's own
+``AiohttpSession`` (multipart bodies, JSON-encoded fields, error classification), and the
+benchmark runs the bot as a subprocess. Mocking inside the process would skip exactly the
+layers that break in production, so this serves ``{base}/bot{token}/{method}`` on 127.0.0.1
+and answers like Telegram does where a bot's behaviour depends on it: message ids, UTF-16
+entity validation, "message is not modified", flood control with ``retry_after``, drafts,
+long polling and blocked users.
+
+Everything runs on the event loop that called :meth:`FakeTelegram.start`; the helper
+methods (``add_message`` etc.) must be called from that loop's thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import re
+import time
+import traceback
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from aiohttp import web
+
+__all__ = [
+    "BotMessage",
+    "Call",
+    "FakeTelegram",
+    "Limits",
+    "parse_markup",
+    "utf16_len",
+]
+
+MAX_TEXT_UTF16 = 4096
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+CONFLICT_POLL = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
+)
+CONFLICT_WEBHOOK = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+
+ENTITY_TYPES = frozenset(
+    {
+        "mention",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+        "url",
+        "email",
+        "phone_number",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+        "date_time",
+    }
+)
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+# Fields aiogram sends as JSON strings inside form data; decoded so tests see structures.
+_JSON_FIELDS = frozenset(
+    {
+        "entities",
+        "caption_entities",
+        "reply_parameters",
+        "link_preview_options",
+        "reply_markup",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "menu_button",
+    }
+)
+_INT_FIELDS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "message_thread_id",
+        "draft_id",
+        "offset",
+        "limit",
+        "timeout",
+        "reply_to_message_id",
+        "max_connections",
+        "user_id",
+    }
+)
+_BOOL_FIELDS = frozenset(
+    {
+        "disable_notification",
+        "protect_content",
+        "allow_sending_without_reply",
+        "allow_paid_broadcast",
+        "can_stop",
+        "keep_on_stop",
+        "drop_pending_updates",
+        "disable_web_page_preview",
+    }
+)
+_TRUE_STRINGS = frozenset({"true", "1", "yes", "on"})
+_COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+_LEADING_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+
+
+@dataclass
+class Limits:
+    """Telegram-like flood limits.
+
+    All token buckets are measured at request arrival (``time.monotonic()``).
+    """
+
+    private_rate: float = 1.0  # writes per second per private chat (chat_id > 0)
+    private_burst: float = 3.0
+    group_rate: float = 20 / 60  # writes per second per group (chat_id < 0)
+    group_burst: float = 3.0
+    global_rate: float = 30.0  # writes per second, whole bot
+    global_burst: float = 30.0
+
+
+@dataclass
+class Call:
+    """One HTTP request the bot made, kept so tests can assert on what was asked and answered."""
+
+    method: str
+    params: dict[str, Any]
+    at: float  # time.monotonic() when the request arrived
+    status: int
+    description: str | None
+    result: Any
+    chat_id: int | None
+
+    @property
+    def ok(self) -> bool:
+        """Whether Telegram would have answered ``"ok": true``."""
+        return self.status == 200
+
+
+@dataclass
+class BotMessage:
+    """A message the bot sent, as the user would see it now."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    entities: list[dict[str, Any]]
+    reply_to: int | None
+    thread_id: int | None
+    deleted: bool = False
+    versions: list[str] = field(default_factory=list)  # every text it showed, in order
+
+
+class _ApiError(Exception):
+    """A Telegram error answer; raised anywhere in a method handler."""
+
+    def __init__(
+        self, code: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+
+def _bad(description: str) -> _ApiError:
+    return _ApiError(400, f"Bad Request: {description}")
+
+
+def _bad_entities(description: str) -> _ApiError:
+    return _bad(f"can't parse entities: {description}")
+
+
+@dataclass
+class _Stored:
+    """Current state of any message in a chat (user's or bot's), indexed by (chat, id)."""
+
+    data: dict[str, Any]
+    from_bot: bool
+    deleted: bool = False
+    bot: BotMessage | None = None
+
+
+@dataclass
+class _Injected:
+    method: str  # lower-case
+    chat_id: int | None
+    code: int
+    description: str
+    retry_after: int | None
+    remaining: int
+
+
+@dataclass
+class _OpenDraft:
+    text: str
+    keep_on_stop: bool
+
+
+@dataclass
+class _Bucket:
+    """Token bucket; refilled lazily from the arrival time of each request."""
+
+    rate: float
+    burst: float
+    tokens: float
+    stamp: float
+
+    def refill(self, now: float) -> None:
+        if now > self.stamp:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+
+    def wait(self) -> float:
+        if self.tokens >= 1.0:
+            return 0.0
+        if self.rate <= 0:
+            return 3600.0
+        return (1.0 - self.tokens) / self.rate
+
+
+@dataclass
+class _Described:
+    """A successful result that Telegram accompanies with a description (setWebhook etc.)."""
+
+    result: Any
+    description: str
+
+
+@dataclass
+class _Method:
+    name: str
+    handler: Callable[[dict[str, Any], float], Awaitable[Any]]
+    write: bool = False
+    blockable: bool = False
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit Telegram uses for limits and entity offsets."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _surrogate_middles(text: str) -> set[int]:
+    """UTF-16 offsets that fall between the two halves of a surrogate pair."""
+    inside: set[int] = set()
+    pos = 0
+    for ch in text:
+        if ord(ch) > 0xFFFF:
+            inside.add(pos + 1)
+            pos += 2
+        else:
+            pos += 1
+    return inside
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_entities(text: str, raw: Any) -> list[dict[str, Any]]:
+    """Validate caller-supplied entities the way Telegram does (UTF-16 offsets), normalised."""
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raise _bad("can't parse entities JSON object")
+    if not isinstance(raw, list):
+        raise _bad_entities("entities must be an array")
+    size = utf16_len(text)
+    middles = _surrogate_middles(text) if size != len(text) else set()
+    out: list[dict[str, Any]] = []
+    for idx, ent in enumerate(raw):
+        if not isinstance(ent, dict):
+            raise _bad_entities(f"entity at index {idx} is not an object")
+        etype = ent.get("type")
+        if etype not in ENTITY_TYPES:
+            raise _bad_entities(f'unsupported entity type "{etype}" at index {idx}')
+        offset, length = ent.get("offset"), ent.get("length")
+        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+            raise _bad_entities(f"entity at index {idx} has invalid offset {offset!r}")
+        if not isinstance(length, int) or isinstance(length, bool) or length <= 0:
+            raise _bad_entities(f"entity at index {idx} has invalid length {length!r}")
+        end = offset + length
+        if end > size:
+            raise _bad_entities(
+                f"entity at index {idx} ends at UTF-16 offset {end}, "
+                f"after the end of the text at UTF-16 offset {size}"
+            )
+        if offset in middles or end in middles:
+            raise _bad_entities(f"entity at index {idx} splits a UTF-16 surrogate pair")
+        clean: dict[str, Any] = {"type": etype, "offset": offset, "length": length}
+        if etype == "text_link":
+            url = ent.get("url")
+            if not isinstance(url, str) or not url:
+                raise _bad_entities(f"text_link entity at index {idx} must have a url")
+            clean["url"] = url
+        elif etype == "text_mention":
+            user = ent.get("user")
+            if not isinstance(user, dict) or not _is_int(user.get("id")):
+                raise _bad_entities(f"text_mention entity at index {idx} must have a user")
+            clean["user"] = user
+        elif etype == "custom_emoji":
+            emoji_id = ent.get("custom_emoji_id")
+            if not isinstance(emoji_id, str) or not emoji_id:
+                raise _bad_entities(f"custom_emoji entity at index {idx} needs custom_emoji_id")
+            clean["custom_emoji_id"] = emoji_id
+        elif etype == "pre":
+            language = ent.get("language")
+            if language is not None and not isinstance(language, str):
+                raise _bad_entities(f"pre entity at index {idx} has invalid language")
+            if language:
+                clean["language"] = language
+        elif etype == "date_time":
+            unix_time = ent.get("unix_time")
+            if not _is_int(unix_time):
+                raise _bad_entities(f"date_time entity at index {idx} needs unix_time")
+            clean["unix_time"] = unix_time
+            if isinstance(ent.get("date_time_format"), str):
+                clean["date_time_format"] = ent["date_time_format"]
+        out.append(clean)
+    out.sort(key=lambda e: (e["offset"], -e["length"]))
+    return out
+
+
+class _Markup:
+    """Plain-text accumulator for the markup parsers, tracking the UTF-16 position."""
+
+    def __init__(self, src: str) -> None:
+        self.src = src
+        self.parts: list[str] = []
+        self.pos = 0
+        self.entities: list[dict[str, Any]] = []
+
+    def emit(self, text: str) -> None:
+        self.parts.append(text)
+        self.pos += utf16_len(text)
+
+    def add(self, etype: str, start: int, end: int | None = None, **extra: Any) -> None:
+        stop = self.pos if end is None else end
+        if stop > start:
+            self.entities.append({"type": etype, "offset": start, "length": stop - start, **extra})
+
+    def byte(self, index: int) -> int:
+        """UTF-8 byte offset of a source index, as Telegram reports it in errors."""
+        return len(self.src[:index].encode())
+
+    def link(self, marker: str, start: int, url: str) -> None:
+        if marker == "![":
+            prefix = "tg://emoji?id="
+            if not url.startswith(prefix) or len(url) == len(prefix):
+                raise _bad_entities(f'invalid custom emoji URL "{url}"')
+            self.add("custom_emoji", start, custom_emoji_id=url[len(prefix) :])
+        elif url.startswith("tg://user?id=") and url[13:].isdigit():
+            user = {"id": int(url[13:]), "is_bot": False, "first_name": "User"}
+            self.add("text_mention", start, user=user)
+        elif url:
+            self.add("text_link", start, url=url)
+
+    def result(self) -> tuple[str, list[dict[str, Any]]]:
+        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
+        return "".join(self.parts), self.entities
+
+
+_MD2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
+_MD2_TOGGLES = {
+    "*": "bold",
+    "_": "italic",
+    "__": "underline",
+    "~": "strikethrough",
+    "||": "spoiler",
+}
+_MD2_NAMES = {
+    "*": "Bold",
+    "_": "Italic",
+    "__": "Underline",
+    "~": "Strikethrough",
+    "||": "Spoiler",
+    "[": "TextUrl",
+    "![": "CustomEmoji",
+}
+
+
+def _scan_escaped(src: str, start: int, closer: str) -> tuple[str, int] | None:
+    """Read until an unescaped ``closer``; backslash escapes any character. -> (text, end)."""
+    out: list[str] = []
+    i = start
+    while i < len(src):
+        if src[i] == "\\" and i + 1 < len(src):
+            out.append(src[i + 1])
+            i += 2
+        elif src.startswith(closer, i):
+            return "".join(out), i + len(closer)
+        else:
+            out.append(src[i])
+            i += 1
+    return None
+
+
+def _split_language(content: str) -> tuple[str, str | None]:
+    """```lang\\ncode``` -> (code, lang); a blank first line is just dropped."""
+    if "\n" not in content:
+        return content, None
+    first, rest = content.split("\n", 1)
+    if not first.strip():
+        return rest, None
+    if any(ch.isspace() for ch in first):
+        return content, None
+    return rest, first
+
+
+def _parse_markdown_v2(src: str) -> tuple[str, list[dict[str, Any]]]:
+    """The MarkdownV2 subset bots actually emit; errors worded like Telegram's."""
+    m = _Markup(src)
+    stack: list[tuple[str, int, int]] = []  # (marker, start utf16, source index)
+    quote: int | None = None
+    quote_end = 0
+    line_start = True
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if line_start:
+            line_start = False
+            if c == ">":
+                if quote is None:
+                    quote = m.pos
+                i += 1
+                continue
+            if quote is not None:
+                m.add("blockquote", quote, quote_end)
+                quote = None
+        if c == "\\" and i + 1 < n and 0 < ord(src[i + 1]) < 127:
+            m.emit(src[i + 1])
+            i += 2
+            continue
+        if c == "\n":
+            quote_end = m.pos
+            m.emit(c)
+            line_start = True
+            i += 1
+            continue
+        if c == "`":
+            fence = "```" if src.startswith("```", i) else "`"
+            scanned = _scan_escaped(src, i + len(fence), fence)
+            if scanned is None:
+                name = "Pre" if fence == "```" else "Code"
+                raise _bad_entities(f"Can't find end of {name} entity at byte offset {m.byte(i)}")
+            content, i = scanned
+            start = m.pos
+            if fence == "```":
+                content, language = _split_language(content)
+                m.emit(content)
+                if language:
+                    m.add("pre", start, language=language)
+                else:
+                    m.add("pre", start)
+            else:
+                m.emit(content)
+                m.add("code", start)
+            continue
+        two = src[i : i + 2]
+        if two in ("__", "||"):
+            marker = two
+        elif c in "*_~":
+            marker = c
+        elif two == "![" or c == "[":
+            marker = "![" if two == "![" else "["
+            stack.append((marker, m.pos, i))
+            i += len(marker)
+            continue
+        elif c == "]":
+            if not stack or stack[-1][0] not in ("[", "!["):
+                if stack:
+                    top, _, at = stack[-1]
+                    raise _bad_entities(
+                        f"Can't find end of {_MD2_NAMES[top]} entity at byte offset {m.byte(at)}"
+                    )
+                raise _bad_entities(
+                    f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
+                )
+            marker, start, at = stack.pop()
+            if src[i + 1 : i + 2] != "(":
+                raise _bad_entities(f"Can't find end of a URL at byte offset {m.byte(i)}")
+            scanned = _scan_escaped(src, i + 2, ")")
+            if scanned is None:
+                raise _bad_entities(f"Can't find end of a URL at byte offset {m.byte(i + 1)}")
+            url, i = scanned
+            m.link(marker, start, url)
+            continue
+        elif c in _MD2_RESERVED:
+            raise _bad_entities(
+                f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
+            )
+        else:
+            m.emit(c)
+            i += 1
+            continue
+        if stack and stack[-1][0] == marker:
+            _, start, _ = stack.pop()
+            m.add(_MD2_TOGGLES[marker], start)
+        elif any(entry[0] == marker for entry in stack):
+            top, _, at = stack[-1]
+            raise _bad_entities(
+                f"Can't find end of {_MD2_NAMES[top]} entity at byte offset {m.byte(at)}"
+            )
+        else:
+            stack.append((marker, m.pos, i))
+        i += len(marker)
+    if quote is not None:
+        m.add("blockquote", quote)
+    if stack:
+        top, _, at = stack[-1]
+        raise _bad_entities(
+            f"Can't find end of {_MD2_NAMES[top]} entity at byte offset {m.byte(at)}"
+        )
+    return m.result()
+
+
+def _parse_markdown(src: str) -> tuple[str, list[dict[str, Any]]]:
+    """Legacy Markdown: *bold* _italic_ `code` ```pre``` [text](url), no nesting."""
+    m = _Markup(src)
+    i, n = 0, len(src)
+    simple = {"*": "bold", "_": "italic", "`": "code"}
+    while i < n:
+        c = src[i]
+        if c == "\\" and i + 1 < n and src[i + 1] in "_*`[":
+            m.emit(src[i + 1])
+            i += 2
+            continue
+        fence = "```" if src.startswith("```", i) else c
+        if fence in simple or fence == "```":
+            end = src.find(fence, i + len(fence))
+            if end < 0:
+                raise _bad_entities(
+                    f"Can't find end of the entity starting at byte offset {m.byte(i)}"
+                )
+            start = m.pos
+            content = src[i + len(fence) : end]
+            if fence == "```":
+                content, language = _split_language(content)
+                m.emit(content)
+                if language:
+                    m.add("pre", start, language=language)
+                else:
+                    m.add("pre", start)
+            else:
+                m.emit(content)
+                m.add(simple[fence], start)
+            i = end + len(fence)
+            continue
+        if c == "[":
+            close = src.find("](", i + 1)
+            end = src.find(")", close + 2) if close >= 0 else -1
+            if end < 0:
+                raise _bad_entities(
+                    f"Can't find end of the entity starting at byte offset {m.byte(i)}"
+                )
+            start = m.pos
+            m.emit(src[i + 1 : close])
+            m.link("[", start, src[close + 2 : end])
+            i = end + 1
+            continue
+        m.emit(c)
+        i += 1
+    return m.result()
+
+
+_HTML_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "a": "text_link",
+    "tg-emoji": "custom_emoji",
+}
+_TAG_RE = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)"
+    r"((?:\s+[a-zA-Z_-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>"
+)
+_ATTR_RE = re.compile(r"([a-zA-Z_-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
+_HTML_ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+_NAMED_HTML = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+def _html_entity(name: str) -> str:
+    if name in _NAMED_HTML:
+        return _NAMED_HTML[name]
+    code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
+    return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
+
+
+def _parse_html(src: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's HTML subset; unknown/unclosed/mismatched tags are errors as in the real API."""
+    m = _Markup(src)
+    stack: list[tuple[str, int, dict[str, str]]] = []  # (tag, start utf16, attributes)
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if c == "&":
+            ent = _HTML_ENTITY_RE.match(src, i)
+            if ent is not None:
+                m.emit(_html_entity(ent.group(1)))
+                i = ent.end()
+                continue
+        if c != "<":
+            m.emit(c)
+            i += 1
+            continue
+        tag = _TAG_RE.match(src, i)
+        if tag is None:
+            raise _bad_entities(f'Unsupported start tag "" at byte offset {m.byte(i)}')
+        closing, name = tag.group(1), tag.group(2).lower()
+        if not closing:
+            if name not in _HTML_TAGS:
+                raise _bad_entities(f'Unsupported start tag "{name}" at byte offset {m.byte(i)}')
+            attrs = {
+                a.group(1).lower(): (a.group(2) or "").strip("\"'")
+                for a in _ATTR_RE.finditer(tag.group(3))
+            }
+            if name == "span" and attrs.get("class") != "tg-spoiler":
+                raise _bad_entities(f'Unsupported start tag "span" at byte offset {m.byte(i)}')
+            stack.append((name, m.pos, attrs))
+            i = tag.end()
+            continue
+        if not stack:
+            raise _bad_entities(f"Unexpected end tag at byte offset {m.byte(i)}")
+        top, start, attrs = stack.pop()
+        if top != name:
+            raise _bad_entities(
+                f'Unmatched end tag at byte offset {m.byte(i)}, expected "</{top}>", '
+                f'found "</{name}>"'
+            )
+        i = tag.end()
+        if name == "a":
+            m.link("[", start, attrs.get("href", ""))
+        elif name == "code" and stack and stack[-1][0] == "pre":
+            language = attrs.get("class", "")
+            if language.startswith("language-"):
+                stack[-1][2]["__language"] = language[len("language-") :]
+            else:
+                m.add("code", start)
+        elif name == "pre":
+            if attrs.get("__language"):
+                m.add("pre", start, language=attrs["__language"])
+            else:
+                m.add("pre", start)
+        elif name == "blockquote":
+            m.add("expandable_blockquote" if "expandable" in attrs else "blockquote", start)
+        elif name == "tg-emoji":
+            if attrs.get("emoji-id"):
+                m.add("custom_emoji", start, custom_emoji_id=attrs["emoji-id"])
+        else:
+            m.add(_HTML_TAGS[name], start)
+    if stack:
+        raise _bad_entities(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
+    return m.result()
+
+
+def parse_markup(text: str, parse_mode: str) -> tuple[str, list[dict[str, Any]]]:
+    """Strip HTML/MarkdownV2/Markdown markup into (plain text, UTF-16 entities) like Telegram.
+
+    Raises ``ValueError`` with Telegram's description when the markup is invalid.
+    """
+    try:
+        return _parse_mode(text, parse_mode)
+    except _ApiError as exc:
+        raise ValueError(exc.description) from None
+
+
+def _parse_mode(text: str, parse_mode: str) -> tuple[str, list[dict[str, Any]]]:
+    mode = parse_mode.lower()
+    if mode == "html":
+        return _parse_html(text)
+    if mode == "markdownv2":
+        return _parse_markdown_v2(text)
+    if mode == "markdown":
+        return _parse_markdown(text)
+    raise _bad("unsupported parse_mode")
+
+
+# --------------------------------------------------------------------------- param helpers
+
+
+def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
+    """Decode form strings into the JSON types Telegram would see (best effort)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        decoded: Any = value
+        if isinstance(value, str):
+            if key in _JSON_FIELDS:
+                with contextlib.suppress(ValueError):
+                    decoded = json.loads(value)
+            elif key in _INT_FIELDS:
+                with contextlib.suppress(ValueError):
+                    decoded = int(value)
+            elif key in _BOOL_FIELDS:
+                decoded = value.strip().lower() in _TRUE_STRINGS
+        out[key] = decoded
+    return out
+
+
+def _opt_int(params: dict[str, Any], key: str) -> int | None:
+    value = params.get(key)
+    if value is None or value == "":
+        return None
+    if _is_int(value):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise _bad(f"wrong parameter {key} specified")
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE_STRINGS
+    return bool(value)
+
+
+def _chat_id_of(value: Any) -> int | None:
+    if _is_int(value):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _require_chat(params: dict[str, Any]) -> int:
+    value = params.get("chat_id")
+    if value is None or value == "":
+        raise _bad("chat_id is empty")
+    chat_id = _chat_id_of(value)
+    if chat_id is None or chat_id == 0:
+        raise _bad("chat not found")
+    return chat_id
+
+
+def _json_param(params: dict[str, Any], key: str, what: str) -> Any:
+    value = params.get(key)
+    if isinstance(value, str):
+        raise _bad(f"can't parse {what} JSON object")
+    return value
+
+
+def _text_and_entities(
+    params: dict[str, Any], *, allow_empty: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
+    """Apply entities or parse_mode, then Telegram's emptiness and UTF-16 length checks."""
+    raw_text = params.get("text")
+    text = "" if raw_text is None else str(raw_text)
+    parse_mode = params.get("parse_mode")
+    if params.get("entities") is not None:
+        entities = _check_entities(text, params.get("entities"))
+    elif isinstance(parse_mode, str) and parse_mode:
+        text, entities = _parse_mode(text, parse_mode)
+    else:
+        entities = []
+    if not allow_empty and not text.strip():
+        raise _bad("message text is empty")
+    if utf16_len(text) > MAX_TEXT_UTF16:
+        raise _bad("message is too long")
+    return text, entities
+
+
+def _snapshot(message: dict[str, Any]) -> dict[str, Any]:
+    """A message as embedded in reply_to_message: Telegram never nests replies twice."""
+    return {k: v for k, v in message.items() if k != "reply_to_message"}
+
+
+def _describe(call: Call) -> str:
+    params = json.dumps(call.params, ensure_ascii=False, default=str)
+    if len(params) > 200:
+        params = params[:197] + "..."
+    outcome = "ok" if call.ok else f"{call.status} {call.description}"
+    return f"  {call.at:.3f} {call.method} chat={call.chat_id} -> {outcome} {params}"
+
+
+# --------------------------------------------------------------------------- the server
+
+
+class FakeTelegram:
+    """A Telegram Bot API look-alike served over real HTTP on 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        token: str = "123456:TEST-TOKEN",
+        bot_id: int = 123456,
+        username: str = "test_bot",
+        first_name: str = "Test Bot",
+        limits: Limits | None = None,
+        drafts_supported: bool = True,
+    ) -> None:
+        self.token = token
+        self.bot_id = bot_id
+        self.username = username
+        self.first_name = first_name
+        self.limits = limits
+        self.drafts_supported = drafts_supported
+
+        self.calls: list[Call] = []
+        self.too_many_requests = 0
+        self.retry_after_violations = 0
+        self.webhook: dict[str, Any] | None = None
+        self.commands: list[dict[str, Any]] = []
+        # (json.dumps(scope, sort_keys=True), language_code) -> commands
+        self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.internal_errors: list[str] = []  # tracebacks of bugs in this fake (answered 500)
+        self._last_commands_key: tuple[str, str] | None = None
+
+        self._bot_user: dict[str, Any] = {
+            "id": bot_id,
+            "is_bot": True,
+            "first_name": first_name,
+            "username": username,
+        }
+        self._calls_by_method: dict[str, list[Call]] = {}
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._next_message_id: dict[int, int] = {}
+        self._messages: dict[tuple[int, int], _Stored] = {}
+        self._bot_messages: dict[int, list[BotMessage]] = {}
+        self._timeline: dict[int, list[str]] = {}
+        self._drafts: dict[int, dict[int, list[str]]] = {}
+        self._open_drafts: dict[int, dict[int, _OpenDraft]] = {}
+        self._blocked: set[int] = set()
+        self._injected: list[_Injected] = []
+        self._deadlines: dict[int, float] = {}
+        self._chat_buckets: dict[int, _Bucket] = {}
+        self._global_bucket: _Bucket | None = None
+
+        self._updates: deque[dict[str, Any]] = deque()
+        self._next_update_id = 1
+        self._poll_generation = 0
+        self._waiting_polls = 0
+        self._changed = asyncio.Event()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self._base_url: str | None = None
+
+        self._methods: dict[str, _Method] = {
+            spec.name.lower(): spec
+            for spec in (
+                _Method("getMe", self._m_get_me),
+                _Method("getUpdates", self._m_get_updates),
+                _Method("setWebhook", self._m_set_webhook),
+                _Method("deleteWebhook", self._m_delete_webhook),
+                _Method("getWebhookInfo", self._m_get_webhook_info),
+                _Method("setMyCommands", self._m_set_my_commands),
+                _Method("deleteMyCommands", self._m_delete_my_commands),
+                _Method("getMyCommands", self._m_get_my_commands),
+                _Method("close", self._m_true),
+                _Method("logOut", self._m_true),
+                _Method("sendMessage", self._m_send_message, write=True, blockable=True),
+                _Method("editMessageText", self._m_edit_message_text, write=True, blockable=True),
+                _Method(
+                    "sendMessageDraft", self._m_send_message_draft, write=True, blockable=True
+                ),
+                _Method("deleteMessage", self._m_delete_message, write=True),
+                _Method("sendChatAction", self._m_send_chat_action, blockable=True),
+            )
+        }
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Bind a random free port on 127.0.0.1 and start serving."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/{tail:.*}", self._not_found)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self._runner = runner
+        host, port = runner.addresses[0][:2]
+        self._base_url = f"http://{host}:{port}"
+
+    async def close(self) -> None:
+        """Release long polls, then stop the server; safe to call twice."""
+        self._closing = True
+        self._notify()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``; feed to ``TelegramAPIServer.from_base``."""
+        if self._base_url is None:
+            raise RuntimeError("FakeTelegram.start() has not been awaited")
+        return self._base_url
+
+    # ------------------------------------------------------------------ updates from "users"
+
+    def add_update(self, update: dict[str, Any]) -> int:
+        """Queue a raw update for getUpdates; assigns and returns its update_id."""
+        update_id = self._next_update_id
+        self._next_update_id += 1
+        self._updates.append({**update, "update_id": update_id})
+        self._notify()
+        return update_id
+
+    def add_message(
+        self,
+        chat_id: int,
+        text: str | None = None,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Alice",
+        username: str | None = None,
+        language_code: str | None = "en",
+        chat_type: str | None = None,
+        chat_title: str | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
+        is_forum: bool = False,
+        sticker: bool = False,
+        photo: bool = False,
+    ) -> int:
+        """A user writes to the bot; returns the new message_id.
+
+        A leading ``/command`` gets its bot_command entity like Telegram clients add; with
+        ``photo`` the text becomes the caption. In a forum topic a non-reply message replies
+        to the topic's creation message, as Telegram does.
+        """
+        chat = self._register_chat(
+            chat_id, chat_type, chat_title, first_name, username, is_forum=is_forum
+        )
+        message_id = self._new_message_id(chat_id)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._user(chat_id, user_id, first_name, username, language_code),
+        }
+        if text is not None:
+            ents = entities
+            if ents is None:
+                command = _LEADING_COMMAND_RE.match(text)
+                if command is not None:
+                    ents = [{"type": "bot_command", "offset": 0, "length": command.end()}]
+            key = "caption" if photo else "text"
+            message[key] = text
+            if ents:
+                message[f"{key}_entities" if photo else "entities"] = ents
+        if sticker:
+            message["sticker"] = {
+                "file_id": f"sticker-{chat_id}-{message_id}",
+                "file_unique_id": f"s{chat_id}x{message_id}",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
+        if photo:
+            message["photo"] = [
+                {
+                    "file_id": f"photo-{chat_id}-{message_id}-{size}",
+                    "file_unique_id": f"p{chat_id}x{message_id}x{size}",
+                    "width": size,
+                    "height": size * 3 // 4,
+                    "file_size": size * 100,
+                }
+                for size in (90, 320, 1280)
+            ]
+        if message_thread_id is not None:
+            message["message_thread_id"] = message_thread_id
+            if chat.get("is_forum"):
+                message["is_topic_message"] = True
+        if reply_to_message_id is not None:
+            replied = self._messages.get((chat_id, reply_to_message_id))
+            if replied is None or replied.deleted:
+                raise ValueError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
+            message["reply_to_message"] = _snapshot(replied.data)
+        elif message_thread_id is not None and chat.get("is_forum"):
+            message["reply_to_message"] = {
+                "message_id": message_thread_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": message["from"],
+                "message_thread_id": message_thread_id,
+                "is_topic_message": True,
+                "forum_topic_created": {"name": f"Topic {message_thread_id}", "icon_color": 0},
+            }
+        self._messages[(chat_id, message_id)] = _Stored(message, from_bot=False)
+        self.add_update({"message": message})
+        return message_id
+
+    def add_edited_message(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Alice",
+        username: str | None = None,
+        language_code: str | None = "en",
+        chat_type: str | None = None,
+        chat_title: str | None = None,
+        entities: list[dict[str, Any]] | None = None,
+        message_thread_id: int | None = None,
+        is_forum: bool = False,
+    ) -> None:
+        """The user edits one of their messages; queues an ``edited_message`` update."""
+        stored = self._messages.get((chat_id, message_id))
+        if stored is not None:
+            message = dict(stored.data)
+        else:
+            chat = self._register_chat(
+                chat_id, chat_type, chat_title, first_name, username, is_forum=is_forum
+            )
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": self._user(chat_id, user_id, first_name, username, language_code),
+            }
+            if message_thread_id is not None:
+                message["message_thread_id"] = message_thread_id
+        key = "caption" if "caption" in message else "text"
+        message[key] = text
+        message.pop("caption_entities" if key == "caption" else "entities", None)
+        if entities:
+            message["caption_entities" if key == "caption" else "entities"] = entities
+        message["edit_date"] = int(time.time())
+        self._messages[(chat_id, message_id)] = _Stored(message, from_bot=False)
+        self.add_update({"edited_message": message})
+
+    def add_stopped_generation(
+        self, chat_id: int, draft_id: int, message_thread_id: int | None = None
+    ) -> None:
+        """The user pressed "stop" on a draft; the draft goes away unless keep_on_stop."""
+        payload: dict[str, Any] = {"chat": self._chat(chat_id), "draft_id": draft_id}
+        if message_thread_id is not None:
+            payload["message_thread_id"] = message_thread_id
+        open_drafts = self._open_drafts.get(chat_id, {})
+        draft = open_drafts.get(draft_id)
+        if draft is not None and not draft.keep_on_stop:
+            del open_drafts[draft_id]
+        self.add_update({"stopped_message_generation": payload})
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates not yet confirmed by a getUpdates offset."""
+        return len(self._updates)
+
+    @property
+    def waiting_polls(self) -> int:
+        """getUpdates requests currently parked in a long poll."""
+        return self._waiting_polls
+
+    # ------------------------------------------------------------------ what the user sees
+
+    def calls_for(self, method: str, chat_id: int | None = None) -> list[Call]:
+        """Calls of one method (case-insensitive), optionally to one chat, in order."""
+        calls = self._calls_by_method.get(method.lower(), [])
+        if chat_id is None:
+            return list(calls)
+        return [c for c in calls if c.chat_id == chat_id]
+
+    def bot_messages(self, chat_id: int) -> list[BotMessage]:
+        """Messages the bot sent to a chat, in send order, deleted ones flagged."""
+        return list(self._bot_messages.get(chat_id, []))
+
+    def visible_texts(self, chat_id: int) -> list[str]:
+        """Current texts of the bot's messages the user can still see."""
+        return [m.text for m in self._bot_messages.get(chat_id, []) if not m.deleted]
+
+    def timeline(self, chat_id: int) -> list[str]:
+        """Every visible text change in order; drafts are prefixed ``draft:``."""
+        return list(self._timeline.get(chat_id, []))
+
+    def drafts(self, chat_id: int) -> dict[int, list[str]]:
+        """draft_id -> every text shown in that draft."""
+        return {k: list(v) for k, v in self._drafts.get(chat_id, {}).items()}
+
+    def open_drafts(self, chat_id: int) -> dict[int, str]:
+        """Drafts still on screen (a sent message or a stop without keep_on_stop clears them)."""
+        return {k: v.text for k, v in self._open_drafts.get(chat_id, {}).items()}
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+        """Current Message object (user's or bot's) by id, or None if unknown."""
+        stored = self._messages.get((chat_id, message_id))
+        return None if stored is None else dict(stored.data)
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until predicate() holds, re-checking after every call or update change."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            changed = self._changed
+            if predicate():
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                recent = "\n".join(_describe(c) for c in self.calls[-20:]) or "  (none)"
+                name = getattr(predicate, "__name__", repr(predicate))
+                raise TimeoutError(
+                    f"condition {name} not met within {timeout}s; last calls:\n{recent}"
+                )
+            try:
+                async with asyncio.timeout(remaining):
+                    await changed.wait()
+            except TimeoutError:
+                pass
+
+    # ------------------------------------------------------------------ fault injection
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        chat_id: int | None = None,
+        count: int = 1,
+    ) -> None:
+        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` if set) with an error."""
+        if error_code == 429 and retry_after is None:
+            raise ValueError("a 429 needs retry_after, as Telegram always sends it")
+        if count < 1:
+            raise ValueError("count must be >= 1")
+        self._injected.append(
+            _Injected(method.lower(), chat_id, error_code, description, retry_after, count)
+        )
+
+    def block_chat(self, chat_id: int) -> None:
+        """The user blocks the bot: writes and chat actions to it get 403."""
+        self._blocked.add(chat_id)
+
+    def unblock_chat(self, chat_id: int) -> None:
+        """The user unblocks the bot."""
+        self._blocked.discard(chat_id)
+
+    def user_deletes(self, chat_id: int, message_id: int) -> None:
+        """The user deletes a message (theirs or the bot's) for everyone."""
+        stored = self._messages.get((chat_id, message_id))
+        if stored is None:
+            raise KeyError(f"no message {message_id} in chat {chat_id}")
+        stored.deleted = True
+        if stored.bot is not None:
+            stored.bot.deleted = True
+        self._notify()
+
+    # ------------------------------------------------------------------ internals
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def _new_message_id(self, chat_id: int) -> int:
+        message_id = self._next_message_id.get(chat_id, 0) + 1
+        self._next_message_id[chat_id] = message_id
+        return message_id
+
+    def _user(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        first_name: str,
+        username: str | None,
+        language_code: str | None,
+    ) -> dict[str, Any]:
+        uid = user_id if user_id is not None else (chat_id if chat_id > 0 else 1001)
+        user: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": first_name}
+        if username is not None:
+            user["username"] = username
+        if language_code is not None:
+            user["language_code"] = language_code
+        return user
+
+    def _register_chat(
+        self,
+        chat_id: int,
+        chat_type: str | None,
+        chat_title: str | None,
+        first_name: str,
+        username: str | None,
+        *,
+        is_forum: bool,
+    ) -> dict[str, Any]:
+        kind = chat_type or ("private" if chat_id > 0 else "supergroup")
+        chat: dict[str, Any] = {"id": chat_id, "type": kind}
+        if kind == "private":
+            chat["first_name"] = first_name
+            if username is not None:
+                chat["username"] = username
+        else:
+            chat["title"] = chat_title or f"Group {abs(chat_id)}"
+            if is_forum:
+                chat["is_forum"] = True
+        self._chats[chat_id] = chat
+        return chat
+
+    def _chat(self, chat_id: int) -> dict[str, Any]:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            if chat_id > 0:
+                chat = {"id": chat_id, "type": "private", "first_name": "User"}
+            else:
+                chat = {"id": chat_id, "type": "supergroup", "title": f"Group {abs(chat_id)}"}
+            self._chats[chat_id] = chat
+        return chat
+
+    async def _not_found(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+        )
+
+    async def _read_params(self, request: web.Request) -> dict[str, Any]:
+        raw: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                try:
+                    body = await request.json()
+                except ValueError:
+                    raise _bad("can't parse JSON request body") from None
+                if not isinstance(body, dict):
+                    raise _bad("JSON request body must be an object")
+                raw.update(body)
+            elif request.content_type in (
+                "multipart/form-data",
+                "application/x-www-form-urlencoded",
+            ):
+                form = await request.post()
+                for key, value in form.items():
+                    if isinstance(value, str):
+                        raw[key] = value
+                    elif isinstance(value, web.FileField):
+                        raw[key] = f"<file {value.filename}>"
+                    else:
+                        raw[key] = bytes(value).decode(errors="replace")
+        return _normalise(raw)
+
+    def _take_injected(self, method: str, chat_id: int | None) -> _Injected | None:
+        for index, inj in enumerate(self._injected):
+            if inj.method == method and (inj.chat_id is None or inj.chat_id == chat_id):
+                inj.remaining -= 1
+                if inj.remaining <= 0:
+                    del self._injected[index]
+                return inj
+        return None
+
+    def _blocked_error(self, chat_id: int) -> _ApiError:
+        if chat_id > 0:
+            return _ApiError(403, "Forbidden: bot was blocked by the user")
+        kind = self._chat(chat_id).get("type", "supergroup")
+        return _ApiError(403, f"Forbidden: bot was kicked from the {kind} chat")
+
+    def _admit(self, chat_id: int, at: float) -> None:
+        """Flood control for one write that passed validation; raises 429 or takes tokens."""
+        limits = self.limits
+        if limits is None:
+            return
+        deadline = self._deadlines.get(chat_id)
+        if deadline is not None and at < deadline:
+            self._raise_flood(deadline - at)
+        bucket = self._chat_buckets.get(chat_id)
+        if bucket is None:
+            if chat_id > 0:
+                bucket = _Bucket(limits.private_rate, limits.private_burst, 0.0, at)
+            else:
+                bucket = _Bucket(limits.group_rate, limits.group_burst, 0.0, at)
+            bucket.tokens = bucket.burst
+            self._chat_buckets[chat_id] = bucket
+        glob = self._global_bucket
+        if glob is None:
+            glob = _Bucket(limits.global_rate, limits.global_burst, limits.global_burst, at)
+            self._global_bucket = glob
+        bucket.refill(at)
+        glob.refill(at)
+        wait = max(bucket.wait(), glob.wait())
+        if wait > 0:
+            self._raise_flood(wait)
+        bucket.tokens -= 1.0
+        glob.tokens -= 1.0
+
+    @staticmethod
+    def _raise_flood(wait: float) -> None:
+        seconds = max(1, math.ceil(wait - 1e-9))
+        raise _ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        at = time.monotonic()
+        token = request.match_info["token"]
+        name = request.match_info["method"]
+        spec = self._methods.get(name.lower())
+        method = spec.name if spec is not None else name
+        params: dict[str, Any] = {}
+        chat_id: int | None = None
+        status, description, result = 200, None, None
+        parameters: dict[str, Any] | None = None
+        try:
+            params = await self._read_params(request)
+            chat_id = _chat_id_of(params.get("chat_id"))
+            if token != self.token:
+                raise _ApiError(401, "Unauthorized")
+            if spec is None:
+                raise _ApiError(404, "Not Found")
+            deadline = self._deadlines.get(chat_id) if chat_id is not None else None
+            if spec.write and deadline is not None and at < deadline:
+                self.retry_after_violations += 1
+            injected = self._take_injected(method.lower(), chat_id)
+            if injected is not None:
+                extra = None
+                if injected.retry_after is not None:
+                    extra = {"retry_after": injected.retry_after}
+                raise _ApiError(injected.code, injected.description, extra)
+            if method == "sendMessageDraft" and not self.drafts_supported:
+                raise _bad("method not available")
+            if spec.blockable and chat_id is not None and chat_id in self._blocked:
+                raise self._blocked_error(chat_id)
+            result = await spec.handler(params, at)
+        except _ApiError as exc:
+            status, description, parameters = exc.code, exc.description, exc.parameters
+        except Exception:
+            self.internal_errors.append(traceback.format_exc())
+            status, description = 500, "Internal Server Error: bug in FakeTelegram"
+        if status == 429:
+            self.too_many_requests += 1
+            retry_after = (parameters or {}).get("retry_after")
+            if chat_id is not None and isinstance(retry_after, int):
+                self._deadlines[chat_id] = max(self._deadlines.get(chat_id, 0.0), at + retry_after)
+        if isinstance(result, _Described):
+            result, description = result.result, result.description
+        call = Call(method, params, at, status, description, result, chat_id)
+        self.calls.append(call)
+        self._calls_by_method.setdefault(method.lower(), []).append(call)
+        self._notify()
+        if status == 200:
+            body: dict[str, Any] = {"ok": True, "result": result}
+            if description:
+                body["description"] = description
+        else:
+            body = {"ok": False, "error_code": status, "description": description}
+            if parameters:
+                body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    # ------------------------------------------------------------------ API methods
+
+    async def _m_true(self, params: dict[str, Any], at: float) -> Any:
+        return True
+
+    async def _m_get_me(self, params: dict[str, Any], at: float) -> Any:
+        return {
+            **self._bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    async def _m_get_updates(self, params: dict[str, Any], at: float) -> Any:
+        if self.webhook is not None:
+            raise _ApiError(409, CONFLICT_WEBHOOK)
+        offset = _opt_int(params, "offset") or 0
+        limit = _opt_int(params, "limit") or 100
+        limit = min(max(limit, 1), 100)
+        timeout = max(_opt_int(params, "timeout") or 0, 0)
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._notify()  # wakes (and so terminates) any older long poll
+        if offset > 0:
+            while self._updates and self._updates[0]["update_id"] < offset:
+                self._updates.popleft()
+        elif offset < 0:
+            while len(self._updates) > -offset:
+                self._updates.popleft()
+        if timeout > 0 and not self._updates and not self._closing:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            self._waiting_polls += 1
+            self._notify()
+            try:
+                while True:
+                    changed = self._changed
+                    if self._updates or self._closing or generation != self._poll_generation:
+                        break
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        async with asyncio.timeout(remaining):
+                            await changed.wait()
+                    except TimeoutError:
+                        pass
+            finally:
+                self._waiting_polls -= 1
+            if generation != self._poll_generation:
+                raise _ApiError(409, CONFLICT_POLL)
+        return list(islice(self._updates, limit))
+
+    async def _m_set_webhook(self, params: dict[str, Any], at: float) -> Any:
+        url = params.get("url") or ""
+        if not isinstance(url, str):
+            raise _bad("bad webhook: invalid URL")
+        if _flag(params.get("drop_pending_updates")):
+            self._updates.clear()
+        if not url:
+            self.webhook = None
+            return _Described(True, "Webhook was deleted")
+        if not url.startswith("https://"):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook = {k: v for k, v in params.items() if k != "drop_pending_updates"}
+        return _Described(True, "Webhook was set")
+
+    async def _m_delete_webhook(self, params: dict[str, Any], at: float) -> Any:
+        if _flag(params.get("drop_pending_updates")):
+            self._updates.clear()
+        had = self.webhook is not None
+        self.webhook = None
+        return _Described(True, "Webhook was deleted" if had else "Webhook is already deleted")
+
+    async def _m_get_webhook_info(self, params: dict[str, Any], at: float) -> Any:
+        info: dict[str, Any] = {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if self.webhook is not None:
+            info["url"] = self.webhook["url"]
+            info["max_connections"] = _opt_int(self.webhook, "max_connections") or 40
+            for key in ("allowed_updates", "ip_address"):
+                if key in self.webhook:
+                    info[key] = self.webhook[key]
+        return info
+
+    def _scope_key(self, params: dict[str, Any]) -> tuple[str, str]:
+        scope = _json_param(params, "scope", "scope") or {"type": "default"}
+        if not isinstance(scope, dict) or not isinstance(scope.get("type"), str):
+            raise _bad("can't parse scope JSON object")
+        language = params.get("language_code") or ""
+        return json.dumps(scope, sort_keys=True), str(language)
+
+    async def _m_set_my_commands(self, params: dict[str, Any], at: float) -> Any:
+        commands = _json_param(params, "commands", "commands")
+        if not isinstance(commands, list):
+            raise _bad("can't parse commands JSON object")
+        if len(commands) > 100:
+            raise _bad("BOT_COMMANDS_TOO_MUCH")
+        clean: list[dict[str, Any]] = []
+        for cmd in commands:
+            if not isinstance(cmd, dict):
+                raise _bad("can't parse BotCommand JSON object")
+            name, desc = cmd.get("command"), cmd.get("description")
+            if not isinstance(name, str) or not _COMMAND_RE.fullmatch(name):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not isinstance(desc, str) or not 1 <= len(desc) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+            clean.append({"command": name, "description": desc})
+        key = self._scope_key(params)
+        self.commands_by_scope[key] = clean
+        self.commands = clean
+        self._last_commands_key = key
+        return True
+
+    async def _m_delete_my_commands(self, params: dict[str, Any], at: float) -> Any:
+        key = self._scope_key(params)
+        self.commands_by_scope.pop(key, None)
+        if self._last_commands_key == key:
+            self.commands = []
+        return True
+
+    async def _m_get_my_commands(self, params: dict[str, Any], at: float) -> Any:
+        return list(self.commands_by_scope.get(self._scope_key(params), []))
+
+    async def _m_send_chat_action(self, params: dict[str, Any], at: float) -> Any:
+        _require_chat(params)
+        if params.get("action") not in CHAT_ACTIONS:
+            raise _bad("wrong parameter action in request")
+        return True
+
+    def _reply_target(self, chat_id: int, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Resolve reply_parameters / legacy reply_to_message_id to the replied message."""
+        reply = _json_param(params, "reply_parameters", "reply parameters")
+        if reply is not None:
+            if not isinstance(reply, dict):
+                raise _bad("can't parse reply parameters JSON object")
+            target_id = _opt_int(reply, "message_id")
+            target_chat = _chat_id_of(reply.get("chat_id")) or chat_id
+            allow = _flag(reply.get("allow_sending_without_reply"))
+        else:
+            target_id = _opt_int(params, "reply_to_message_id")
+            target_chat = chat_id
+            allow = _flag(params.get("allow_sending_without_reply"))
+        if target_id is None:
+            return None
+        stored = self._messages.get((target_chat, target_id))
+        if stored is None or stored.deleted:
+            if allow:
+                return None
+            raise _bad("message to be replied not found")
+        return stored.data if target_chat == chat_id else None
+
+    def _inline_markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        markup = _json_param(params, "reply_markup", "reply markup")
+        if markup is not None and not isinstance(markup, dict):
+            raise _bad("can't parse reply keyboard markup JSON object")
+        return markup if markup and "inline_keyboard" in markup else None
+
+    async def _m_send_message(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        text, entities = _text_and_entities(params)
+        thread_id = _opt_int(params, "message_thread_id")
+        replied = self._reply_target(chat_id, params)
+        markup = self._inline_markup(params)
+        _json_param(params, "link_preview_options", "link preview options")
+        self._admit(chat_id, at)
+
+        chat = self._chat(chat_id)
+        if thread_id is None and replied is not None and chat.get("is_forum"):
+            thread_id = replied.get("message_thread_id")
+        message_id = self._new_message_id(chat_id)
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._bot_user,
+            "text": text,
+        }
+        if entities:
+            message["entities"] = entities
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            if chat.get("is_forum"):
+                message["is_topic_message"] = True
+        if replied is not None:
+            message["reply_to_message"] = _snapshot(replied)
+        if markup is not None:
+            message["reply_markup"] = markup
+        bot_message = BotMessage(
+            chat_id=chat_id,
+            message_id=message_id,
+            text=text,
+            entities=entities,
+            reply_to=replied["message_id"] if replied is not None else None,
+            thread_id=thread_id,
+            versions=[text],
+        )
+        self._messages[(chat_id, message_id)] = _Stored(message, from_bot=True, bot=bot_message)
+        self._bot_messages.setdefault(chat_id, []).append(bot_message)
+        self._timeline.setdefault(chat_id, []).append(text)
+        if chat_id > 0:
+            self._open_drafts.pop(chat_id, None)
+        return dict(message)
+
+    async def _m_edit_message_text(self, params: dict[str, Any], at: float) -> Any:
+        if params.get("inline_message_id") and params.get("chat_id") is None:
+            raise _bad("inline messages are not supported by FakeTelegram")
+        chat_id = _require_chat(params)
+        message_id = _opt_int(params, "message_id")
+        if message_id is None:
+            raise _bad("message identifier is not specified")
+        stored = self._messages.get((chat_id, message_id))
+        if stored is None or stored.deleted:
+            raise _bad("message to edit not found")
+        if not stored.from_bot:
+            raise _bad("message can't be edited")
+        if "text" not in stored.data:
+            raise _bad("there is no text in the message to edit")
+        text, entities = _text_and_entities(params)
+        markup = self._inline_markup(params)
+        current = stored.data
+        if (
+            text == current["text"]
+            and entities == current.get("entities", [])
+            and markup == current.get("reply_markup")
+        ):
+            raise _ApiError(400, NOT_MODIFIED)
+        self._admit(chat_id, at)
+
+        message = dict(current)
+        message["text"] = text
+        message.pop("entities", None)
+        if entities:
+            message["entities"] = entities
+        message.pop("reply_markup", None)
+        if markup is not None:
+            message["reply_markup"] = markup
+        message["edit_date"] = int(time.time())
+        stored.data = message
+        if stored.bot is not None:
+            stored.bot.text = text
+            stored.bot.entities = entities
+            stored.bot.versions.append(text)
+        self._timeline.setdefault(chat_id, []).append(text)
+        return dict(message)
+
+    async def _m_send_message_draft(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        draft_id = _opt_int(params, "draft_id")
+        if not draft_id:
+            raise _bad("draft_id must be non-zero")
+        if chat_id < 0:
+            raise _bad("method is available only in private chats")
+        _opt_int(params, "message_thread_id")
+        text, _entities = _text_and_entities(params, allow_empty=True)
+        self._admit(chat_id, at)
+
+        self._drafts.setdefault(chat_id, {}).setdefault(draft_id, []).append(text)
+        keep = _flag(params.get("keep_on_stop"))
+        self._open_drafts.setdefault(chat_id, {})[draft_id] = _OpenDraft(text, keep)
+        self._timeline.setdefault(chat_id, []).append(f"draft:{text}")
+        return True
+
+    async def _m_delete_message(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        message_id = _opt_int(params, "message_id")
+        if message_id is None:
+            raise _bad("message identifier is not specified")
+        stored = self._messages.get((chat_id, message_id))
+        if stored is None or stored.deleted:
+            raise _bad("message to delete not found")
+        self._admit(chat_id, at)
+        stored.deleted = True
+        if stored.bot is not None:
+            stored.bot.deleted = True
+        return True

@@ -1,0 +1,115 @@
+"""WriteBudget: per-chat pace, global rate, priorities and retry_after holds."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bot.pacing import Priority, WriteBudget
+
+
+async def test_first_write_is_granted_at_once_then_the_chat_waits_its_interval() -> None:
+    budget = WriteBudget(rate=1000, private_interval=0.2, group_interval=0.6)
+    started = time.monotonic()
+    await budget.acquire(1, lambda: Priority.FIRST)
+    first = time.monotonic() - started
+    await budget.acquire(1, lambda: Priority.EDIT)
+    second = time.monotonic() - started
+    await budget.close()
+    assert second - first >= 0.19
+    assert budget.granted == 2
+
+
+async def test_groups_get_the_slower_pace() -> None:
+    budget = WriteBudget(rate=1000, private_interval=0.0, group_interval=0.3)
+    await budget.acquire(-100, lambda: Priority.FIRST)
+    started = time.monotonic()
+    await budget.acquire(-100, lambda: Priority.FINAL)
+    await budget.close()
+    assert time.monotonic() - started >= 0.29
+
+
+async def test_other_chats_are_not_held_back_by_a_busy_chat() -> None:
+    budget = WriteBudget(rate=1000, private_interval=5.0, group_interval=5.0)
+    await budget.acquire(1, lambda: Priority.FIRST)
+    blocked = asyncio.create_task(budget.acquire(1, lambda: Priority.FINAL))
+    await asyncio.wait_for(budget.acquire(2, lambda: Priority.FIRST), timeout=2)
+    assert not blocked.done()
+    blocked.cancel()
+    await budget.close()
+
+
+async def test_when_the_budget_is_short_finals_go_first_then_firsts_then_edits() -> None:
+    budget = WriteBudget(rate=10, private_interval=0.0, group_interval=0.0)
+    # Take the current slot and the one catch-up slot, so the next three must queue.
+    await budget.acquire(98, lambda: Priority.FIRST)
+    await budget.acquire(99, lambda: Priority.FIRST)
+    order: list[str] = []
+
+    async def ask(chat: int, priority: Priority, name: str) -> None:
+        await budget.acquire(chat, lambda: priority)
+        order.append(name)
+
+    tasks = [
+        asyncio.create_task(ask(1, Priority.EDIT, "edit")),
+        asyncio.create_task(ask(2, Priority.FIRST, "first")),
+        asyncio.create_task(ask(3, Priority.FINAL, "final")),
+    ]
+    await asyncio.gather(*tasks)
+    await budget.close()
+    assert order == ["final", "first", "edit"]
+
+
+async def test_priority_is_asked_at_grant_time() -> None:
+    budget = WriteBudget(rate=10, private_interval=0.0, group_interval=0.0)
+    await budget.acquire(98, lambda: Priority.FIRST)
+    await budget.acquire(99, lambda: Priority.FIRST)
+    state = {"done": False}
+    order: list[str] = []
+
+    async def ask(chat: int, priority: object, name: str) -> None:
+        await budget.acquire(chat, priority)  # type: ignore[arg-type]
+        order.append(name)
+
+    first = asyncio.create_task(ask(1, lambda: Priority.FIRST, "first"))
+    edit = asyncio.create_task(
+        ask(2, lambda: Priority.FINAL if state["done"] else Priority.EDIT, "became-final")
+    )
+    await asyncio.sleep(0)
+    state["done"] = True
+    await asyncio.gather(first, edit)
+    await budget.close()
+    assert order == ["became-final", "first"]
+
+
+async def test_global_rate_spaces_writes_across_chats() -> None:
+    budget = WriteBudget(rate=20, private_interval=0.0, group_interval=0.0)
+    started = time.monotonic()
+    await asyncio.gather(*(budget.acquire(chat, lambda: Priority.FIRST) for chat in range(11)))
+    await budget.close()
+    # 11 grants at 20/s: at least 9 slot lengths (one catch-up slot is allowed).
+    assert time.monotonic() - started >= 9 / 20 - 0.01
+
+
+async def test_hold_blocks_only_that_chat_for_exactly_retry_after() -> None:
+    budget = WriteBudget(rate=1000, private_interval=0.0, group_interval=0.0)
+    budget.hold(1, 0.4)
+    started = time.monotonic()
+    await budget.acquire(2, lambda: Priority.EDIT)
+    other = time.monotonic() - started
+    await budget.acquire(1, lambda: Priority.FINAL)
+    held = time.monotonic() - started
+    await budget.close()
+    assert other < 0.4
+    assert held >= 0.4
+
+
+async def test_cancelled_waiter_leaves_the_queue() -> None:
+    budget = WriteBudget(rate=1000, private_interval=10.0, group_interval=10.0)
+    await budget.acquire(1, lambda: Priority.FIRST)
+    waiter = asyncio.create_task(budget.acquire(1, lambda: Priority.EDIT))
+    await asyncio.sleep(0.01)
+    waiter.cancel()
+    await asyncio.gather(waiter, return_exceptions=True)
+    assert budget._waiters == []
+    await budget.close()
