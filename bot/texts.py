@@ -34,9 +34,7 @@ _EN: Final[dict[str, str]] = {
     "reason_timeout": "the model service did not respond in time",
     "reason_rejected": "the model service rejected the request",
     "reason_failed": "the model service failed",
-    "not_allowed": (
-        "Sorry, this bot is private. Ask its owner to allow your user id {user_id}."
-    ),
+    "not_allowed": ("Sorry, this bot is private. Ask its owner to allow your user id {user_id}."),
     "rate_limited": "You are sending messages too fast. Please wait {seconds} s and try again.",
     "too_long": (
         "Your message is {length} characters long; the limit is {limit}. Please shorten it."
@@ -75,9 +73,7 @@ _RU: Final[dict[str, str]] = {
     "reason_timeout": "сервис модели не ответил вовремя",
     "reason_rejected": "сервис модели отклонил запрос",
     "reason_failed": "сервис модели дал сбой",
-    "not_allowed": (
-        "Извините, это закрытый бот. Попросите владельца разрешить ваш id {user_id}."
-    ),
+    "not_allowed": ("Извините, это закрытый бот. Попросите владельца разрешить ваш id {user_id}."),
     "rate_limited": "Вы пишете слишком часто. Подождите {seconds} с и попробуйте снова.",
     "too_long": (
         "В вашем сообщении {length} символов, а можно не больше {limit}. Сократите его, "

@@ -9,4 +9,5 @@ from handlers import commands, drafts, groups, private
 
 def get_routers() -> list[Router]:
     # Commands first, so "/help" is never sent to the model as a question.
-    return [commands.router, drafts.router, private.router, groups.router]
+    modules = (commands, drafts, private, groups)
+    return [module.create_router() for module in modules]

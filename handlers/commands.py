@@ -10,29 +10,33 @@ from bot import texts
 from bot.conversation import Conversations
 from handlers.context import chat_key, language, reply_target
 
-router = Router(name=__name__)
 
-
-@router.message(CommandStart())
 async def start(message: Message) -> None:
     name = message.from_user.first_name if message.from_user else ""
     await message.answer(texts.t(language(message), "start", name=name))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, bot: Bot) -> None:
     me = await bot.me()
     await message.answer(texts.t(language(message), "help", username=me.username or "bot"))
 
 
-@router.message(Command("reset"))
 async def reset(message: Message, conversations: Conversations) -> None:
     lang = language(message)
     conversations.reset(chat_key(message), lang=lang)
     await message.answer(texts.t(lang, "reset"))
 
 
-@router.message(Command("retry"))
 async def retry(message: Message, conversations: Conversations) -> None:
     if not await conversations.retry(chat_key(message), reply_target(message)):
         await message.answer(texts.t(language(message), "nothing_to_retry"))
+
+
+def create_router() -> Router:
+    """A fresh router (a router attaches to one Dispatcher only)."""
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(reset, Command("reset"))
+    router.message.register(retry, Command("retry"))
+    return router

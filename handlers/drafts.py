@@ -7,9 +7,13 @@ from aiogram.types import MessageGenerationStopped
 
 from bot.delivery import Delivery
 
-router = Router(name=__name__)
 
-
-@router.stopped_message_generation()
 async def stopped(event: MessageGenerationStopped, delivery: Delivery) -> None:
     delivery.stop_draft(event.chat.id, event.draft_id)
+
+
+def create_router() -> Router:
+    """A fresh router (a router attaches to one Dispatcher only)."""
+    router = Router(name=__name__)
+    router.stopped_message_generation.register(stopped)
+    return router

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram import Bot
 from aiogram.filters import Filter
 from aiogram.types import Message, User
 
-_LEADING_PUNCTUATION = " ,:;.!-—\n\t"
+_AFTER_MENTION = frozenset(" ,:;")
 
 
 def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
@@ -33,9 +34,13 @@ def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
     for start, end in sorted(spans):
         kept += units[position * 2 : start * 2]
         position = end
+        # "@bot, question" -> "question": the comma or colon belonged to the address
+        while units[position * 2 : position * 2 + 2].decode("utf-16-le") in _AFTER_MENTION:
+            if position * 2 >= len(units):
+                break
+            position += 1
     kept += units[position * 2 :]
-    cleaned = " ".join(kept.decode("utf-16-le").split(" "))
-    return cleaned.strip().lstrip(_LEADING_PUNCTUATION).strip(), True
+    return re.sub(r"[ \t]{2,}", " ", kept.decode("utf-16-le")).strip(), True
 
 
 class AddressedToBot(Filter):

@@ -11,11 +11,7 @@ from bot.conversation import Conversations
 from handlers.context import chat_key, language, reply_target, speaker
 from handlers.filters import AddressedToBot
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
 
-
-@router.message(F.text, AddressedToBot())
 async def ask(message: Message, prompt: str, conversations: Conversations, bot: Bot) -> None:
     if not prompt:
         me = await bot.me()
@@ -23,3 +19,11 @@ async def ask(message: Message, prompt: str, conversations: Conversations, bot: 
         return
     turn = f"{speaker(message)}: {prompt}"
     await conversations.answer(chat_key(message), reply_target(message), turn)
+
+
+def create_router() -> Router:
+    """A fresh router (a router attaches to one Dispatcher only)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    router.message.register(ask, F.text, AddressedToBot())
+    return router

@@ -10,15 +10,19 @@ from bot import texts
 from bot.conversation import Conversations
 from handlers.context import chat_key, language, reply_target
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == ChatType.PRIVATE)
 
-
-@router.message(F.text)
 async def ask(message: Message, conversations: Conversations) -> None:
     await conversations.answer(chat_key(message), reply_target(message), message.text or "")
 
 
-@router.message()
 async def not_text(message: Message) -> None:
     await message.answer(texts.t(language(message), "text_only"))
+
+
+def create_router() -> Router:
+    """A fresh router (a router attaches to one Dispatcher only)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.register(ask, F.text)
+    router.message.register(not_text)
+    return router

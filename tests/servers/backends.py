@@ -14,9 +14,10 @@ import json
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
+from types import SimpleNamespace, TracebackType
 from typing import Any, ClassVar, Self
 
+import aiohttp
 from aiohttp import web
 
 HOST = "127.0.0.1"
@@ -123,6 +124,15 @@ class Lockstep:
         while not "".join(self.texts).startswith(expected):
             self._changed.clear()
             await self._changed.wait()
+
+
+class MockResponse(aiohttp.ClientResponse):
+    """Pass as `response_class=` to aioresponses mocks: aioresponses 0.7.9 does not give
+    aiohttp 3.14's new required `stream_writer` argument (pnuckowski/aioresponses#289)."""
+
+    def __init__(self, method: str, url: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+        super().__init__(method, url, **kwargs)
 
 
 class _FakeBackend:
@@ -299,9 +309,7 @@ class _FakeBackend:
             if pause > 0 and not await self._unless_closing(asyncio.sleep(pause)):
                 self._cut(request)
                 return
-            if script.gate is not None and not await self._unless_closing(
-                script.gate(position)
-            ):
+            if script.gate is not None and not await self._unless_closing(script.gate(position)):
                 self._cut(request)
                 return
             if position == script.stall_after:

@@ -1,0 +1,95 @@
+"""Shared fixtures: the local Bot API server, local backends, and the real bot polling them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from bot.app import application
+from bot.config import Settings
+from tests.servers.backends import FakeCromicle, FakeOpenAI
+from tests.servers.telegram_api import FakeTelegram
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram(token=TOKEN)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def cromicle() -> AsyncIterator[FakeCromicle]:
+    server = FakeCromicle()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def openai_server() -> AsyncIterator[FakeOpenAI]:
+    server = FakeOpenAI()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+def make_settings(telegram: FakeTelegram, cromicle: FakeCromicle, **overrides: Any) -> Settings:
+    """Settings for a bot wired to the local servers; fast paces so tests stay quick."""
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "telegram_api_url": telegram.base_url,
+        "cromicle_url": cromicle.url,
+        "backend_timeout": 5.0,
+        "backend_retries": 0,
+        "private_chat_interval": 0.05,
+        "group_chat_interval": 0.05,
+        "stream_mode": "edit",
+        "log_level": "DEBUG",
+        "rate_limit_per_minute": 0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings) -> AsyncIterator[Any]:
+    """The real Dispatcher and routers long-polling the local Bot API server."""
+    async with application(settings) as (bot, dispatcher):
+        polling = asyncio.create_task(
+            dispatcher.start_polling(
+                bot, handle_signals=False, close_bot_session=False, polling_timeout=1
+            )
+        )
+        try:
+            yield dispatcher
+        finally:
+            with contextlib.suppress(RuntimeError):
+                await dispatcher.stop_polling()
+            await asyncio.wait_for(polling, timeout=30)
+
+
+BotFactory = Callable[..., contextlib.AbstractAsyncContextManager[Any]]
+
+
+@pytest.fixture
+def bot(telegram: FakeTelegram, cromicle: FakeCromicle) -> BotFactory:
+    """`async with bot(**settings_overrides):` runs the bot against the local servers."""
+
+    def factory(**overrides: Any) -> contextlib.AbstractAsyncContextManager[Any]:
+        return running_bot(make_settings(telegram, cromicle, **overrides))
+
+    return factory

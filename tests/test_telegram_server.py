@@ -1,0 +1,571 @@
+"""Tests for the fake Telegram Bot API, driven through the real aiogram client.
+
+Why through aiogram: the fake is only useful if aiogram's serialisation (multipart + JSON
+fields) and error classification (TelegramRetryAfter, TelegramBadRequest, ...) see the
+same shapes they would see from Telegram, so every behaviour is asserted from the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramForbiddenError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods import GetMe
+from aiogram.types import BotCommand, Message, MessageEntity, ReplyParameters, Update
+
+from tests.servers.telegram_api import FakeTelegram, Limits, parse_markup, utf16_len
+
+TOKEN = "123456:TEST-TOKEN"
+CHAT = 42
+GROUP = -1001234567890
+
+
+def make_bot(server: FakeTelegram, token: str = TOKEN) -> Bot:
+    """A real aiogram Bot pointed at the fake server."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
+    return Bot(token=token, session=session)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegram]:
+    tg = FakeTelegram()
+    await tg.start()
+    yield tg
+    await tg.close()
+    assert tg.internal_errors == []
+
+
+@pytest.fixture
+async def limited() -> AsyncIterator[FakeTelegram]:
+    tg = FakeTelegram(limits=Limits())
+    await tg.start()
+    yield tg
+    await tg.close()
+    assert tg.internal_errors == []
+
+
+@pytest.fixture
+async def bot(server: FakeTelegram) -> AsyncIterator[Bot]:
+    client = make_bot(server)
+    yield client
+    await client.session.close()
+
+
+@pytest.fixture
+async def limited_bot(limited: FakeTelegram) -> AsyncIterator[Bot]:
+    client = make_bot(limited)
+    yield client
+    await client.session.close()
+
+
+async def raw_post(server: FakeTelegram, path: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    """POST without aiogram, to check wire-level answers and other body encodings."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{server.base_url}{path}", **kwargs) as resp,
+    ):
+        body: dict[str, Any] = await resp.json()
+        return resp.status, body
+
+
+# --------------------------------------------------------------------------- basics
+
+
+async def test_get_me(server: FakeTelegram, bot: Bot) -> None:
+    me = await bot.get_me()
+    assert me.id == 123456
+    assert me.is_bot is True
+    assert me.username == "test_bot"
+    assert me.first_name == "Test Bot"
+    assert me.can_read_all_group_messages is False
+    assert me.supports_inline_queries is False
+    assert [c.method for c in server.calls] == ["getMe"]
+
+
+async def test_wrong_token_is_unauthorized(server: FakeTelegram) -> None:
+    other = make_bot(server, token="999:WRONG")
+    try:
+        with pytest.raises(TelegramUnauthorizedError, match="Unauthorized"):
+            await other.get_me()
+    finally:
+        await other.session.close()
+    assert server.calls[-1].status == 401
+
+
+async def test_unknown_method_is_not_found(server: FakeTelegram) -> None:
+    status, body = await raw_post(server, f"/bot{TOKEN}/noSuchMethod")
+    assert status == 404
+    assert body == {"ok": False, "error_code": 404, "description": "Not Found"}
+    # and aiogram maps it to TelegramNotFound
+    bot = make_bot(server)
+    try:
+
+        class Bogus(GetMe):
+            __api_method__ = "bogusMethod"
+
+        with pytest.raises(TelegramNotFound):
+            await bot(Bogus())
+    finally:
+        await bot.session.close()
+
+
+async def test_json_and_urlencoded_bodies_are_accepted(server: FakeTelegram) -> None:
+    entities = [{"type": "bold", "offset": 0, "length": 2}]
+    status, body = await raw_post(
+        server,
+        f"/bot{TOKEN}/sendMessage",
+        json={"chat_id": CHAT, "text": "hi json", "entities": entities},
+    )
+    assert status == 200
+    assert body["result"]["entities"] == entities
+    status, body = await raw_post(
+        server,
+        f"/bot{TOKEN}/sendMessage",
+        data={"chat_id": str(CHAT), "text": "hi form", "entities": json.dumps(entities)},
+    )
+    assert status == 200
+    assert body["result"]["message_id"] == 2
+    status, body = await raw_post(server, f"/bot{TOKEN}/sendMessage?chat_id={CHAT}&text=hi+query")
+    assert status == 200
+    assert server.visible_texts(CHAT) == ["hi json", "hi form", "hi query"]
+    assert server.calls[0].params["entities"] == entities  # decoded for tests
+
+
+# --------------------------------------------------------------------------- send / edit
+
+
+async def test_send_then_edit(server: FakeTelegram, bot: Bot) -> None:
+    user_msg = server.add_message(CHAT, "hello bot")
+    sent = await bot.send_message(
+        CHAT, "Hel", reply_parameters=ReplyParameters(message_id=user_msg)
+    )
+    assert sent.message_id == user_msg + 1
+    assert sent.from_user is not None and sent.from_user.id == 123456
+    assert sent.chat.type == "private"
+    assert sent.reply_to_message is not None
+    assert sent.reply_to_message.text == "hello bot"
+
+    edited = await bot.edit_message_text("Hello!", chat_id=CHAT, message_id=sent.message_id)
+    assert isinstance(edited, Message)
+    assert edited.text == "Hello!"
+    assert edited.edit_date is not None
+
+    [msg] = server.bot_messages(CHAT)
+    assert msg.versions == ["Hel", "Hello!"]
+    assert msg.reply_to == user_msg
+    assert server.visible_texts(CHAT) == ["Hello!"]
+    assert server.timeline(CHAT) == ["Hel", "Hello!"]
+
+
+async def test_edit_with_same_content_is_not_modified(server: FakeTelegram, bot: Bot) -> None:
+    ents = [MessageEntity(type="bold", offset=0, length=4)]
+    sent = await bot.send_message(CHAT, "same text", entities=ents)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "same text", chat_id=CHAT, message_id=sent.message_id, entities=ents
+        )
+    # different entities on the same text are a modification
+    await bot.edit_message_text("same text", chat_id=CHAT, message_id=sent.message_id)
+    assert server.bot_messages(CHAT)[0].entities == []
+
+
+async def test_empty_and_too_long_text(server: FakeTelegram, bot: Bot) -> None:
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.send_message(CHAT, "  \n ")
+    await bot.send_message(CHAT, "a" * 4096)
+    # 2049 emoji are 2049 code points but 4098 UTF-16 units
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(CHAT, "😀" * 2049)
+    sent = await bot.send_message(CHAT, "short")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.edit_message_text("x" * 4097, chat_id=CHAT, message_id=sent.message_id)
+    assert server.visible_texts(CHAT) == ["a" * 4096, "short"]
+
+
+async def test_entity_beyond_utf16_length_is_rejected(server: FakeTelegram, bot: Bot) -> None:
+    text = "😀 hi"  # 4 code points, 5 UTF-16 units
+    assert utf16_len(text) == 5
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(
+            CHAT, text, entities=[MessageEntity(type="bold", offset=4, length=2)]
+        )
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(
+            CHAT, text, entities=[MessageEntity(type="text_link", offset=0, length=2)]
+        )
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(
+            CHAT, text, entities=[MessageEntity(type="blink", offset=0, length=1)]
+        )
+    assert server.bot_messages(CHAT) == []
+
+
+async def test_entity_with_utf16_offsets_is_accepted(server: FakeTelegram, bot: Bot) -> None:
+    text = "😀 hi"
+    # "hi" starts at UTF-16 offset 3; counting code points would say 2 and end at 4 < 5
+    sent = await bot.send_message(
+        CHAT,
+        text,
+        entities=[
+            MessageEntity(type="bold", offset=3, length=2),
+            MessageEntity(type="text_link", offset=0, length=2, url="https://example.org"),
+        ],
+    )
+    assert sent.entities is not None
+    assert [(e.type, e.offset, e.length) for e in sent.entities] == [
+        ("text_link", 0, 2),
+        ("bold", 3, 2),
+    ]
+    assert sent.entities[1].extract_from(text) == "hi"
+
+
+async def test_parse_modes(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "<b>bold</b> &amp; <i>it</i>", parse_mode="HTML")
+    assert sent.text == "bold & it"
+    assert sent.entities is not None
+    assert [(e.type, e.offset, e.length) for e in sent.entities] == [
+        ("bold", 0, 4),
+        ("italic", 7, 2),
+    ]
+    sent = await bot.send_message(CHAT, "*hi* there\\!", parse_mode="MarkdownV2")
+    assert sent.text == "hi there!"
+    with pytest.raises(TelegramBadRequest, match="can't parse entities: Character '!'"):
+        await bot.send_message(CHAT, "hi there!", parse_mode="MarkdownV2")
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(CHAT, "*unbalanced", parse_mode="MarkdownV2")
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(CHAT, "<b>unclosed", parse_mode="HTML")
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(CHAT, "<blink>x</blink>", parse_mode="HTML")
+    assert server.visible_texts(CHAT) == ["bold & it", "hi there!"]
+
+
+def test_markup_parser_uses_utf16_offsets() -> None:
+    text, entities = parse_markup("😀 *hi* [link](https://x.org/a\\)b)", "MarkdownV2")
+    assert text == "😀 hi link"
+    assert entities == [
+        {"type": "bold", "offset": 3, "length": 2},
+        {"type": "text_link", "offset": 6, "length": 4, "url": "https://x.org/a)b"},
+    ]
+    text, entities = parse_markup('<pre><code class="language-py">x = 1</code></pre>', "HTML")
+    assert (text, entities) == (
+        "x = 1",
+        [{"type": "pre", "offset": 0, "length": 5, "language": "py"}],
+    )
+    with pytest.raises(ValueError, match="Unmatched end tag"):
+        parse_markup("<b>x</i>", "HTML")
+
+
+async def test_reply_to_missing_message(server: FakeTelegram, bot: Bot) -> None:
+    with pytest.raises(TelegramBadRequest, match="message to be replied not found"):
+        await bot.send_message(CHAT, "hi", reply_parameters=ReplyParameters(message_id=77))
+    sent = await bot.send_message(
+        CHAT,
+        "hi",
+        reply_parameters=ReplyParameters(message_id=77, allow_sending_without_reply=True),
+    )
+    assert sent.reply_to_message is None
+    with pytest.raises(TelegramBadRequest, match="message to be replied not found"):
+        await bot.send_message(CHAT, "hi", reply_to_message_id=78)
+
+
+# --------------------------------------------------------------------------- flood control
+
+
+async def test_injected_429_and_violation(server: FakeTelegram, bot: Bot) -> None:
+    server.fail_next(
+        "sendMessage",
+        error_code=429,
+        description="Too Many Requests: retry after 5",
+        retry_after=5,
+        chat_id=CHAT,
+    )
+    await bot.send_message(CHAT + 1, "other chat is unaffected")
+    with pytest.raises(TelegramRetryAfter) as info:
+        await bot.send_message(CHAT, "first")
+    assert info.value.retry_after == 5
+    assert server.too_many_requests == 1
+    assert server.retry_after_violations == 0
+
+    # limits are off, so it goes through, but it came 5 s too early
+    await bot.send_message(CHAT, "too early")
+    assert server.retry_after_violations == 1
+    await bot.send_chat_action(CHAT, "typing")  # not a write: not a violation
+    await bot.send_message(CHAT + 1, "other chat has no deadline")
+    assert server.retry_after_violations == 1
+    assert server.visible_texts(CHAT) == ["too early"]
+
+
+async def test_private_chat_burst_then_429(limited: FakeTelegram, limited_bot: Bot) -> None:
+    for i in range(3):
+        await limited_bot.send_message(CHAT, f"msg {i}")
+    with pytest.raises(TelegramRetryAfter) as info:
+        await limited_bot.send_message(CHAT, "msg 3")
+    assert info.value.retry_after == 1
+    assert limited.too_many_requests == 1
+    assert limited.calls[-1].status == 429
+    assert limited.visible_texts(CHAT) == ["msg 0", "msg 1", "msg 2"]
+    # another private chat has its own bucket
+    await limited_bot.send_message(CHAT + 1, "hello")
+    # ignoring retry_after is counted and refused again
+    assert limited.retry_after_violations == 0
+    with pytest.raises(TelegramRetryAfter):
+        await limited_bot.send_message(CHAT, "ignoring retry_after")
+    assert limited.retry_after_violations == 1
+    # chat actions are not writes
+    assert await limited_bot.send_chat_action(CHAT, "typing") is True
+
+
+async def test_group_rate_gives_longer_retry_after(
+    limited: FakeTelegram, limited_bot: Bot
+) -> None:
+    for i in range(3):
+        await limited_bot.send_message(GROUP, f"msg {i}")
+    with pytest.raises(TelegramRetryAfter) as info:
+        await limited_bot.send_message(GROUP, "msg 3")
+    assert info.value.retry_after == 3  # 20 messages per minute -> one token per 3 s
+
+
+async def test_global_bucket() -> None:
+    async with FakeTelegram(limits=Limits(global_rate=1.0, global_burst=2.0)) as tg:
+        client = make_bot(tg)
+        try:
+            await client.send_message(1, "a")
+            await client.send_message(2, "b")
+            with pytest.raises(TelegramRetryAfter):
+                await client.send_message(3, "c")
+        finally:
+            await client.session.close()
+        assert tg.visible_texts(3) == []
+
+
+# --------------------------------------------------------------------------- updates
+
+
+async def test_long_poll_returns_update_added_later(server: FakeTelegram, bot: Bot) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=30))
+    await server.wait_for(lambda: server.waiting_polls == 1)
+    assert not poll.done()
+    message_id = server.add_message(CHAT, "late hello")
+    updates = await asyncio.wait_for(poll, timeout=5)
+    assert len(updates) == 1
+    assert updates[0].message is not None
+    assert updates[0].message.message_id == message_id
+    assert updates[0].message.text == "late hello"
+    # unconfirmed updates are redelivered...
+    again = await bot.get_updates(timeout=0)
+    assert [u.update_id for u in again] == [updates[0].update_id]
+    # ...and confirming with offset drops them
+    assert await bot.get_updates(offset=updates[0].update_id + 1, timeout=0) == []
+    assert server.pending_updates == 0
+
+
+async def test_long_poll_times_out_empty(server: FakeTelegram, bot: Bot) -> None:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await bot.get_updates(timeout=1) == []
+    assert loop.time() - started >= 0.9
+
+
+async def test_second_poll_terminates_first(server: FakeTelegram, bot: Bot) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=30))
+    await server.wait_for(lambda: server.waiting_polls == 1)
+    assert await bot.get_updates(timeout=0) == []
+    with pytest.raises(TelegramConflictError, match="terminated by other getUpdates"):
+        await first
+
+
+async def test_get_updates_conflicts_with_webhook(server: FakeTelegram, bot: Bot) -> None:
+    assert await bot.set_webhook("https://example.org/hook", secret_token="s3cret")
+    assert server.webhook is not None
+    assert server.webhook["secret_token"] == "s3cret"
+    info = await bot.get_webhook_info()
+    assert info.url == "https://example.org/hook"
+    with pytest.raises(TelegramConflictError):
+        await bot.get_updates()
+    server.add_message(CHAT, "pending")
+    assert await bot.delete_webhook(drop_pending_updates=True)
+    assert server.webhook is None
+    assert server.pending_updates == 0
+    assert await bot.get_updates() == []
+
+
+async def test_update_shapes_parse_in_aiogram(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(GROUP, "bot says", message_thread_id=7)
+    reply_id = server.add_message(
+        GROUP,
+        "/ask@test_bot more",
+        reply_to_message_id=sent.message_id,
+        message_thread_id=7,
+        is_forum=True,
+    )
+    server.add_message(GROUP, "in topic", message_thread_id=7, is_forum=True)
+    server.add_edited_message(GROUP, reply_id, "/ask@test_bot edited")
+    server.add_message(CHAT, None, sticker=True)
+    server.add_message(CHAT, "look", photo=True)
+    server.add_stopped_generation(CHAT, draft_id=5)
+    raw = await bot.get_updates()
+    assert all(isinstance(u, Update) for u in raw)
+    replying, topic, edited, sticker, photo, stopped = raw
+
+    assert replying.message is not None and replying.message.reply_to_message is not None
+    replied_from = replying.message.reply_to_message.from_user
+    assert replied_from is not None and replied_from.id == 123456
+    assert replying.message.chat.type == "supergroup"
+    assert replying.message.chat.is_forum is True
+    assert replying.message.is_topic_message is True
+    assert replying.message.entities is not None
+    assert replying.message.entities[0].type == "bot_command"
+    assert replying.message.entities[0].length == len("/ask@test_bot")
+
+    # Telegram makes non-reply topic messages reply to the topic's creation message
+    assert topic.message is not None and topic.message.reply_to_message is not None
+    assert topic.message.reply_to_message.forum_topic_created is not None
+
+    assert edited.edited_message is not None
+    assert edited.edited_message.text == "/ask@test_bot edited"
+    assert sticker.message is not None and sticker.message.sticker is not None
+    assert photo.message is not None and photo.message.photo and photo.message.caption == "look"
+    assert stopped.stopped_message_generation is not None
+    assert stopped.stopped_message_generation.draft_id == 5
+    assert stopped.stopped_message_generation.chat.id == CHAT
+
+
+async def test_dispatcher_polling_end_to_end(server: FakeTelegram) -> None:
+    dp = Dispatcher()
+
+    @dp.message()
+    async def echo(message: Message) -> None:
+        await message.answer(f"echo: {message.text}")
+
+    client = make_bot(server)
+    polling = asyncio.create_task(
+        dp.start_polling(client, handle_signals=False, polling_timeout=30)
+    )
+    try:
+        server.add_message(CHAT, "ping")
+        await server.wait_for(lambda: server.visible_texts(CHAT) == ["echo: ping"])
+        server.add_message(CHAT, "pong")
+        await server.wait_for(lambda: len(server.visible_texts(CHAT)) == 2)
+        # the next long poll confirms both updates
+        await server.wait_for(lambda: server.pending_updates == 0)
+    finally:
+        await dp.stop_polling()
+        await polling
+    assert server.visible_texts(CHAT) == ["echo: ping", "echo: pong"]
+
+
+async def test_wait_for_times_out_with_recent_calls(server: FakeTelegram, bot: Bot) -> None:
+    await bot.send_message(CHAT, "something")
+    with pytest.raises(TimeoutError, match="sendMessage"):
+        await server.wait_for(lambda: False, timeout=0.05)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+async def test_drafts_and_timeline(server: FakeTelegram, bot: Bot) -> None:
+    assert await bot.send_message_draft(CHAT, draft_id=9, text="")
+    assert await bot.send_message_draft(CHAT, draft_id=9, text="Hel")
+    assert await bot.send_message_draft(CHAT, draft_id=9, text="Hello wor")
+    assert server.open_drafts(CHAT) == {9: "Hello wor"}
+    sent = await bot.send_message(CHAT, "Hello world")
+    await bot.edit_message_text("Hello world!", chat_id=CHAT, message_id=sent.message_id)
+
+    assert server.drafts(CHAT) == {9: ["", "Hel", "Hello wor"]}
+    assert server.timeline(CHAT) == [
+        "draft:",
+        "draft:Hel",
+        "draft:Hello wor",
+        "Hello world",
+        "Hello world!",
+    ]
+    assert server.open_drafts(CHAT) == {}  # the final message replaces the draft
+    assert server.visible_texts(CHAT) == ["Hello world!"]
+
+
+async def test_draft_rules(server: FakeTelegram, bot: Bot) -> None:
+    with pytest.raises(TelegramBadRequest, match="private chats"):
+        await bot.send_message_draft(GROUP, draft_id=1, text="hi")
+    with pytest.raises(TelegramBadRequest, match="draft_id must be non-zero"):
+        await bot.send_message_draft(CHAT, draft_id=0, text="hi")
+    assert server.drafts(GROUP) == {}
+    assert server.drafts(CHAT) == {}
+
+
+async def test_drafts_unsupported() -> None:
+    async with FakeTelegram(drafts_supported=False) as tg:
+        client = make_bot(tg)
+        try:
+            with pytest.raises(TelegramBadRequest, match="method not available"):
+                await client.send_message_draft(CHAT, draft_id=1, text="hi")
+        finally:
+            await client.session.close()
+        assert tg.drafts(CHAT) == {}
+
+
+# --------------------------------------------------------------------------- users acting
+
+
+async def test_blocked_chat_is_forbidden(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "before")
+    server.block_chat(CHAT)
+    with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
+        await bot.send_message(CHAT, "after")
+    with pytest.raises(TelegramForbiddenError):
+        await bot.edit_message_text("edited", chat_id=CHAT, message_id=sent.message_id)
+    with pytest.raises(TelegramForbiddenError):
+        await bot.send_message_draft(CHAT, draft_id=1, text="draft")
+    with pytest.raises(TelegramForbiddenError):
+        await bot.send_chat_action(CHAT, "typing")
+    assert server.visible_texts(CHAT) == ["before"]
+    await bot.send_message(CHAT + 1, "others still work")
+
+
+async def test_user_deleted_message_cannot_be_edited(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "soon gone")
+    kept = await bot.send_message(CHAT, "stays")
+    server.user_deletes(CHAT, sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+        await bot.edit_message_text("edit", chat_id=CHAT, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message to edit not found"):
+        await bot.edit_message_text("edit", chat_id=CHAT, message_id=999)
+    assert server.visible_texts(CHAT) == ["stays"]
+    assert [m.deleted for m in server.bot_messages(CHAT)] == [True, False]
+    assert await bot.delete_message(CHAT, kept.message_id)
+    with pytest.raises(TelegramBadRequest, match="message to delete not found"):
+        await bot.delete_message(CHAT, kept.message_id)
+    assert server.visible_texts(CHAT) == []
+
+
+async def test_commands(server: FakeTelegram, bot: Bot) -> None:
+    commands = [
+        BotCommand(command="start", description="Start"),
+        BotCommand(command="new", description="New chat"),
+    ]
+    assert await bot.set_my_commands(commands)
+    assert server.commands == [
+        {"command": "start", "description": "Start"},
+        {"command": "new", "description": "New chat"},
+    ]
+    assert [c.command for c in await bot.get_my_commands()] == ["start", "new"]
+    with pytest.raises(TelegramBadRequest, match="BOT_COMMAND_INVALID"):
+        await bot.set_my_commands([BotCommand(command="Bad Name", description="x")])
+    assert await bot.delete_my_commands()
+    assert server.commands == []
+    assert await bot.get_my_commands() == []
