@@ -7,7 +7,7 @@ import contextlib
 import resource
 import sys
 
-from bot.app import run_polling
+from bot.app import run
 from bot.check import run_checks
 from bot.config import SettingsError, load_settings
 from bot.logs import setup_logging
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_checks(settings))
     _raise_file_limit()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_polling(settings))
+        asyncio.run(run(settings))
     return 0
 
 

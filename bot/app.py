@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -11,11 +13,14 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
 
 from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
+from bot.guard import AccessPolicy, RateLimiter
 from bot.history import HistoryStore
 from bot.pacing import WriteBudget
 from bot.providers.base import AsyncGeneratorProvider, Backend, ChatBackend
@@ -23,6 +28,7 @@ from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
 from handlers import get_routers
+from handlers.guard import AccessMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +98,10 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         delivery=delivery,
         history=history,
         conversations=conversations,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
     )
+    policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
+    dispatcher.message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
@@ -131,6 +140,74 @@ async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher
 
 
 async def run_polling(settings: Settings) -> None:
+    """Long polling; aiogram stops it on SIGINT/SIGTERM and then runs the shutdown drain."""
     async with application(settings) as (bot, dispatcher):
         await bot.delete_webhook(drop_pending_updates=False)
         await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+
+
+def webhook_app(
+    settings: Settings, bot: Bot, dispatcher: Dispatcher, closing: asyncio.Event
+) -> web.Application:
+    """The webhook endpoint (secret checked by aiogram: 401 without it) and GET /healthz."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    endpoint = SimpleRequestHandler(dispatcher, bot, secret_token=secret)
+    app = web.Application()
+
+    async def receive(request: web.Request) -> web.StreamResponse:
+        if closing.is_set():
+            # Shutting down: Telegram keeps the update and delivers it again after restart.
+            return web.Response(status=503, text="shutting down")
+        return await endpoint.handle(request)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True, "answering": dispatcher["delivery"].active})
+
+    app.router.add_post(settings.webhook_path, receive)
+    app.router.add_get("/healthz", healthz)
+    return app
+
+
+async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Serve the webhook until SIGINT/SIGTERM (or `stop`), then drain answers and exit."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    async with application(settings) as (bot, dispatcher):
+        closing = asyncio.Event()
+        app = webhook_app(settings, bot, dispatcher, closing)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+        await site.start()
+        data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
+        await dispatcher.emit_startup(bot=bot, **data)
+        await bot.set_webhook(
+            str(settings.webhook_url),
+            secret_token=settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else None,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        )
+        log.info(
+            "webhook mode: listening on %s:%s%s",
+            settings.webhook_host,
+            settings.webhook_port,
+            settings.webhook_path,
+        )
+        try:
+            await stop.wait()
+        finally:
+            closing.set()
+            await dispatcher.emit_shutdown(bot=bot, **data)
+            await runner.cleanup()
+
+
+async def run(settings: Settings) -> None:
+    """Polling by default; webhook mode when WEBHOOK_URL is set."""
+    if settings.webhook_url is not None:
+        await run_webhook(settings)
+    else:
+        await run_polling(settings)

@@ -122,6 +122,10 @@ class _Answer:
             self.parts[:] = ["".join(self.parts)]
         return self.parts[0] if self.parts else ""
 
+    def end_of_stream(self, _: object = None) -> None:
+        self.done = True
+        self.touch()
+
     def touch(self) -> None:
         self.version += 1
         self.changed.set()
@@ -157,6 +161,7 @@ class Delivery:
         self._draft_ids = itertools.count(1)
         self._active: dict[tuple[int, int | None], _Answer] = {}
         self._by_draft: dict[tuple[int, int], _Answer] = {}
+        self._closing = False
 
     @property
     def active(self) -> int:
@@ -180,6 +185,7 @@ class Delivery:
 
     async def drain(self, grace: float) -> None:
         """Shutdown: let answers finish for `grace` seconds, then end them with a note."""
+        self._closing = True
         pending = [answer.finished.wait() for answer in self._active.values()]
         if pending:
             await asyncio.wait([asyncio.ensure_future(p) for p in pending], timeout=grace)
@@ -196,6 +202,9 @@ class Delivery:
         key = (target.chat_id, target.thread_id)
         self._active[key] = answer
         answer.reader = asyncio.create_task(self._read(answer, chunks))
+        answer.reader.add_done_callback(answer.end_of_stream)  # even if cancelled before start
+        if self._closing:  # a message that waited its turn past shutdown: say so, honestly
+            answer.stop(Outcome.SHUTDOWN, texts.t(target.lang, "shutdown"))
         typing = asyncio.create_task(self._typing(answer))
         try:
             await self._pump(answer)
@@ -239,8 +248,6 @@ class Delivery:
             if closer is not None:
                 with contextlib.suppress(Exception, asyncio.CancelledError):
                     await closer()
-            answer.done = True
-            answer.touch()
 
     async def _typing(self, answer: _Answer) -> None:
         """Show "typing…" until the first text is visible."""
@@ -423,6 +430,8 @@ class Delivery:
             return True
         if op is _Op.DRAFT:
             log.info("drafts refused in chat %s (%s); streaming by edits", chat_id, exc.message)
+            if len(self._no_drafts) >= 100_000:
+                self._no_drafts.clear()  # bounded; a refusing chat costs one call to find again
             self._no_drafts.add(chat_id)
             answer.drafts = False
             return True

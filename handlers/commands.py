@@ -7,8 +7,11 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import Message
 
 from bot import texts
+from bot.config import Settings
 from bot.conversation import Conversations
+from bot.guard import RateLimiter
 from handlers.context import chat_key, language, reply_target
+from handlers.guard import refusal
 
 
 async def start(message: Message) -> None:
@@ -27,7 +30,13 @@ async def reset(message: Message, conversations: Conversations) -> None:
     await message.answer(texts.t(lang, "reset"))
 
 
-async def retry(message: Message, conversations: Conversations) -> None:
+async def retry(
+    message: Message, conversations: Conversations, limiter: RateLimiter, settings: Settings
+) -> None:
+    problem = refusal(message, "", limiter, settings)
+    if problem:
+        await message.answer(problem)
+        return
     if not await conversations.retry(chat_key(message), reply_target(message)):
         await message.answer(texts.t(language(message), "nothing_to_retry"))
 

@@ -7,15 +7,29 @@ from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot import texts
+from bot.config import Settings
 from bot.conversation import Conversations
+from bot.guard import RateLimiter
 from handlers.context import chat_key, language, reply_target, speaker
 from handlers.filters import AddressedToBot
+from handlers.guard import refusal
 
 
-async def ask(message: Message, prompt: str, conversations: Conversations, bot: Bot) -> None:
+async def ask(
+    message: Message,
+    prompt: str,
+    conversations: Conversations,
+    bot: Bot,
+    limiter: RateLimiter,
+    settings: Settings,
+) -> None:
     if not prompt:
         me = await bot.me()
         await message.reply(texts.t(language(message), "help", username=me.username or "bot"))
+        return
+    problem = refusal(message, prompt, limiter, settings)
+    if problem:
+        await message.reply(problem)
         return
     turn = f"{speaker(message)}: {prompt}"
     await conversations.answer(chat_key(message), reply_target(message), turn)

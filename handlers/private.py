@@ -7,12 +7,22 @@ from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot import texts
+from bot.config import Settings
 from bot.conversation import Conversations
+from bot.guard import RateLimiter
 from handlers.context import chat_key, language, reply_target
+from handlers.guard import refusal
 
 
-async def ask(message: Message, conversations: Conversations) -> None:
-    await conversations.answer(chat_key(message), reply_target(message), message.text or "")
+async def ask(
+    message: Message, conversations: Conversations, limiter: RateLimiter, settings: Settings
+) -> None:
+    question = message.text or ""
+    problem = refusal(message, question, limiter, settings)
+    if problem:
+        await message.answer(problem)
+        return
+    await conversations.answer(chat_key(message), reply_target(message), question)
 
 
 async def not_text(message: Message) -> None:

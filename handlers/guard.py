@@ -1,0 +1,51 @@
+"""Checks before anything costs money: the allow-lists, the per-user rate, the input length."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
+from aiogram.types import Message, TelegramObject
+
+from bot import texts
+from bot.config import Settings
+from bot.guard import AccessPolicy, RateLimiter
+from handlers.context import language
+
+
+class AccessMiddleware(BaseMiddleware):
+    """Strangers get one short refusal (with their id) in private, silence in groups."""
+
+    def __init__(self, policy: AccessPolicy) -> None:
+        self.policy = policy
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Message):
+            return await handler(event, data)
+        user_id = event.from_user.id if event.from_user else None
+        if self.policy.allows(user_id, event.chat.id):
+            return await handler(event, data)
+        if event.chat.type == ChatType.PRIVATE:
+            await event.answer(texts.t(language(event), "not_allowed", user_id=user_id))
+        return None
+
+
+def refusal(
+    message: Message, question: str, limiter: RateLimiter, settings: Settings
+) -> str | None:
+    """Why this question must not reach the backend, in the user's language; None if it may."""
+    lang = language(message)
+    if len(question) > settings.max_input_chars:
+        return texts.t(lang, "too_long", length=len(question), limit=settings.max_input_chars)
+    user_id = message.from_user.id if message.from_user else message.chat.id
+    wait = limiter.hit(user_id)
+    if wait:
+        return texts.t(lang, "rate_limited", seconds=wait)
+    return None
