@@ -1,0 +1,202 @@
+"""The real process, `python -m bot`: configuration errors, logs, SIGTERM, webhook mode."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.conftest import TOKEN
+from tests.servers.backends import FakeCromicle, Script, echo_answer
+from tests.servers.telegram_api import FakeTelegram
+
+CHAT = 1001
+SECRET = "s" * 40
+
+
+def base_env(telegram: FakeTelegram, cromicle: FakeCromicle, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in ("PATH", "HOME", "LANG", "SYSTEMROOT", "VIRTUAL_ENV", "PYTHONPATH")
+    }
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=telegram.base_url,
+        CROMICLE_URL=cromicle.url,
+        STREAM_MODE="edit",
+        PRIVATE_CHAT_INTERVAL="0.05",
+        LOG_LEVEL="INFO",
+    )
+    env.update(extra)
+    return env
+
+
+class BotProcess:
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.stderr = b""
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.process.returncode is None:
+            self.process.send_signal(sig)
+        _, self.stderr = await asyncio.wait_for(self.process.communicate(), timeout)
+        assert self.process.returncode is not None
+        return self.process.returncode
+
+
+async def start_bot(env: dict[str, str], cwd: Path, *args: str) -> BotProcess:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    return BotProcess(process)
+
+
+@pytest.fixture
+async def workdir(tmp_path: Path) -> AsyncIterator[Path]:
+    yield tmp_path  # no .env here, so only the environment we pass counts
+
+
+async def run_to_end(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_without_a_token_it_says_what_to_set_and_exits_2(workdir: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", "")}
+    code, out, err = await run_to_end(env, workdir)
+    assert code == 2
+    assert "BOT_TOKEN" in err and "set" in err
+    assert "Traceback" not in err + out
+
+
+async def test_invalid_setting_is_named_without_showing_the_token(workdir: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "BOT_TOKEN": TOKEN, "BACKEND_TIMEOUT": "soon"}
+    code, _, err = await run_to_end(env, workdir)
+    assert code == 2
+    assert "BACKEND_TIMEOUT" in err
+    assert "TEST-TOKEN" not in err and "Traceback" not in err
+
+
+async def test_logs_have_one_line_per_answer_and_no_token_or_texts(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    bot = await start_bot(base_env(telegram, cromicle), workdir)
+    telegram.add_message(CHAT, "my very private question")
+    await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    assert await bot.stop() == 0
+    log = bot.stderr.decode()
+    assert "TEST-TOKEN" not in log
+    assert "private question" not in log
+    lines = [line for line in log.splitlines() if "answer chat=1001" in line]
+    assert len(lines) == 1
+    assert "backend=cromicle" in lines[0] and "outcome=complete" in lines[0]
+
+
+async def test_sigterm_lets_a_short_answer_finish(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    chunks = ["Finishing", " within", " the", " grace", " period."]
+    cromicle.push(Script(chunks=chunks, delay=0.3))
+    bot = await start_bot(base_env(telegram, cromicle, SHUTDOWN_GRACE="20"), workdir)
+    telegram.add_message(CHAT, "x")
+    await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["Finishing"], timeout=30)
+    bot.process.send_signal(signal.SIGTERM)
+    assert await bot.stop() == 0
+    assert telegram.visible_texts(CHAT) == ["".join(chunks)]
+
+
+async def test_sigterm_past_the_grace_ends_the_answer_with_a_visible_note(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    cromicle.push(Script(chunks=[f"part{n} " for n in range(40)], delay=0.25))
+    bot = await start_bot(base_env(telegram, cromicle, SHUTDOWN_GRACE="1"), workdir)
+    telegram.add_message(CHAT, "x")
+    await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["part0"], timeout=30)
+    assert await bot.stop(signal.SIGTERM) == 0
+    (final,) = telegram.visible_texts(CHAT)
+    assert final.startswith("part0 part1 part2")  # it went on during the grace second
+    assert final.endswith("⚠️ The answer was interrupted: the bot is restarting. Please ask again.")
+    assert "part39" not in final
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_checks_the_secret_serves_health_and_answers(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    port = free_port()
+    env = base_env(
+        telegram,
+        cromicle,
+        WEBHOOK_URL="https://bot.example.invalid/hook",
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_HOST="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_PATH="/hook",
+    )
+    bot = await start_bot(env, workdir)
+    await telegram.wait_for(lambda: telegram.webhook is not None, timeout=30)
+    assert telegram.webhook is not None
+    assert telegram.webhook["url"] == "https://bot.example.invalid/hook"
+    assert telegram.webhook["secret_token"] == SECRET
+    assert not telegram.calls_for("getUpdates")
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Alice"},
+            "text": "via webhook",
+        },
+    }
+    url = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/healthz") as health:
+            assert health.status == 200
+        async with http.post(f"{url}/hook", json=update) as missing:
+            assert missing.status == 401
+        wrong = {"X-Telegram-Bot-Api-Secret-Token": "x" * 40}
+        async with http.post(f"{url}/hook", json=update, headers=wrong) as rejected:
+            assert rejected.status == 401
+        assert not cromicle.requests
+        right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with http.post(f"{url}/hook", json=update, headers=right) as accepted:
+            assert accepted.status == 200
+    await telegram.wait_for(
+        lambda: telegram.visible_texts(CHAT) == [echo_answer("via webhook")], timeout=30
+    )
+    assert await bot.stop() == 0
+    assert len(cromicle.requests) == 1
