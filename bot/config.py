@@ -36,7 +36,11 @@ class Settings(BaseSettings):
     """Bot configuration. Field names are the environment variable names, upper-cased."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `PROXY=` in .env means "not set", as the example shows
+        extra="ignore",
+        frozen=True,
     )
 
     # Telegram

@@ -1,0 +1,65 @@
+"""Settings: defaults, parsing of lists, readable errors, and .env.example kept complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, SettingsError, load_settings
+
+EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+def test_defaults_and_csv_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("BACKEND", "OpenAI, cromicle")
+    monkeypatch.setenv("ALLOWED_USERS", "1, 2,3")
+    settings = load_settings(_env_file=None)
+    assert settings.backend == ["openai", "cromicle"]
+    assert settings.allowed_users == [1, 2, 3]
+    assert settings.api_base == "https://api.telegram.org"
+    assert settings.model == "gpt-3.5-turbo"
+    assert settings.stream_mode == "auto"
+    assert settings.telegram_rate == 30
+
+
+def test_missing_token_says_what_to_set() -> None:
+    with pytest.raises(SettingsError, match=r"BOT_TOKEN is not set; set BOT_TOKEN"):
+        load_settings(_env_file=None)
+
+
+def test_bad_values_name_the_variable_and_never_echo_the_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:very-secret")
+    monkeypatch.setenv("BACKEND", "cromicle,nope")
+    monkeypatch.setenv("TELEGRAM_RATE", "0")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    message = str(error.value)
+    assert "BACKEND unknown backend nope" in message
+    assert "TELEGRAM_RATE" in message
+    assert "very-secret" not in message
+
+
+def test_webhook_needs_a_long_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("WEBHOOK_URL", "https://example.org/hook")
+    monkeypatch.setenv("WEBHOOK_SECRET", "short")
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        load_settings(_env_file=None)
+
+
+def test_env_example_lists_every_setting_and_loads() -> None:
+    names = set(re.findall(r"^([A-Z_]+)=", EXAMPLE.read_text(), flags=re.MULTILINE))
+    assert names == {name.upper() for name in Settings.model_fields}
+    settings = load_settings(_env_file=str(EXAMPLE), bot_token="1:a")
+    assert settings.proxy is None and settings.webhook_url is None
