@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -116,7 +117,7 @@ async def test_decode_stream_keeps_characters_split_anywhere() -> None:
 
     async def pieces(cuts: tuple[int, ...]) -> AsyncIterator[bytes]:
         bounds = (0, *cuts, len(data))
-        for start, end in zip(bounds, bounds[1:], strict=False):
+        for start, end in itertools.pairwise(bounds):
             yield data[start:end]
 
     for first in range(len(data) + 1):
@@ -178,7 +179,7 @@ async def test_http_400_is_rejected_quoting_the_body(server: FakeCromicle) -> No
 async def test_stall_past_idle_timeout_is_a_timeout(server: FakeCromicle) -> None:
     server.push(Script(chunks=["partial"], stall_after=1))
     seen: list[str] = []
-    with pytest.raises(BackendTimeout, match="no chunk from .* within 0.3 s"):
+    with pytest.raises(BackendTimeout, match=r"no chunk from .* within 0\.3 s"):
         async with asyncio.timeout(5):
             async for text in Cromicle.create_async_generator(
                 "", user("x"), url=server.url, timeout=0.3

@@ -152,7 +152,10 @@ async def test_chunks_are_yielded_one_per_event(server: FakeOpenAI) -> None:
 async def test_multi_line_data_and_any_line_ending_split_into_bytes(
     server: FakeOpenAI, newline: str
 ) -> None:
-    server.push(Script(chunks=[MIXED, "!"], data_lines=True, newline=newline, split_writes=1))
+    script = Script(
+        chunks=[MIXED, "!"], data_lines=True, newline=newline, split_writes=3, split_delay=0.0005
+    )
+    server.push(script)
     assert "".join(await collect(user("x"), url=server.url)) == MIXED + "!"
 
 

@@ -329,6 +329,11 @@ async def test_private_chat_burst_then_429(limited: FakeTelegram, limited_bot: B
     assert limited.retry_after_violations == 1
     # chat actions are not writes
     assert await limited_bot.send_chat_action(CHAT, "typing") is True
+    # waiting out retry_after (here: the deadline itself, not a settling delay) is clean
+    await asyncio.sleep(1.05)
+    await limited_bot.send_message(CHAT, "after the wait")
+    assert limited.retry_after_violations == 1
+    assert limited.visible_texts(CHAT)[-1] == "after the wait"
 
 
 async def test_group_rate_gives_longer_retry_after(

@@ -91,7 +91,7 @@ class EventStreamParser:
         self._data, self._event = [], ""
         if not data:
             return None
-        return ServerSentEvent(data="".join(data), event=event)
+        return ServerSentEvent(data="\n".join(data), event=event)
 
 
 class OpenAI(AsyncGeneratorProvider):

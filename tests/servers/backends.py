@@ -60,6 +60,8 @@ class Script:
     """OpenAI only: the line ending of the event stream ("\\n", "\\r\\n" or "\\r")."""
     split_writes: int | None = None
     """Write every piece in slices of this many bytes, each flushed separately."""
+    split_delay: float = 0.0
+    """Seconds between those slices, so the client reads them one by one."""
     hold_open: bool = False
     """After the stream ended (OpenAI: after `[DONE]`), keep the connection open until close()."""
     gate: Callable[[int], Awaitable[None]] | None = None
@@ -82,6 +84,8 @@ class RecordedRequest:
     """Arrival, by the event loop clock (`asyncio.get_running_loop().time()`)."""
     sent: int = 0
     """Chunks written so far."""
+    chunk_times: list[float] = field(default_factory=list)
+    """When each chunk was written, by the event loop clock (the benchmark's latency base)."""
 
 
 def echo_answer(text: str) -> str:
@@ -116,10 +120,12 @@ class Lockstep:
         self._changed = asyncio.Event()
 
     def received(self, text: str) -> None:
+        """Record one yield and wake the server's gate."""
         self.texts.append(text)
         self._changed.set()
 
     async def gate(self, position: int) -> None:
+        """Hold the server at `position` until the consumer has the text of the chunks before."""
         expected = "".join(self.chunks[:position])
         while not "".join(self.texts).startswith(expected):
             self._changed.clear()
@@ -244,15 +250,19 @@ class _FakeBackend:
         raise NotImplementedError
 
     def error_response(self, script: Script) -> web.Response:
+        """The non-2xx answer; each protocol words its errors its own way."""
         return web.Response(status=script.status, text=script.error_body)
 
     def prologue(self, script: Script, body: dict[str, Any]) -> list[bytes]:
+        """Bytes sent before the first chunk (protocol framing, not counted as chunks)."""
         return []
 
     def encode_chunk(self, chunk: bytes | str, script: Script, body: dict[str, Any]) -> bytes:
+        """The bytes one script chunk becomes on the wire."""
         return chunk if isinstance(chunk, bytes) else chunk.encode()
 
     def epilogue(self, script: Script, body: dict[str, Any]) -> list[bytes]:
+        """Bytes that end a stream that was neither stalled nor dropped."""
         return []
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -324,6 +334,7 @@ class _FakeBackend:
             chunk = self.encode_chunk(script.chunks[position], script, body)
             await self._write(response, chunk, script)
             record.sent += 1
+            record.chunk_times.append(asyncio.get_running_loop().time())
             self._changed()
         for piece in self.epilogue(script, body):
             await self._write(response, piece, script)
@@ -332,7 +343,9 @@ class _FakeBackend:
             self._cut(request)
 
     async def _write(self, response: web.StreamResponse, data: bytes, script: Script) -> None:
-        for piece in _slices(data, script.split_writes):
+        for index, piece in enumerate(_slices(data, script.split_writes)):
+            if index and script.split_delay > 0:
+                await asyncio.sleep(script.split_delay)
             await response.write(piece)
 
     def _cut(self, request: web.Request) -> None:

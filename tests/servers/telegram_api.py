@@ -1060,8 +1060,15 @@ class FakeTelegram:
         message_thread_id: int | None = None,
         is_forum: bool = False,
     ) -> None:
-        """The user edits one of their messages; queues an ``edited_message`` update."""
+        """The user edits one of their messages; queues an ``edited_message`` update.
+
+        The user/chat keywords are only used when ``message_id`` is not a known message.
+        """
         stored = self._messages.get((chat_id, message_id))
+        if stored is not None and stored.from_bot:
+            raise ValueError(
+                f"message {message_id} in chat {chat_id} is the bot's, not the user's"
+            )
         if stored is not None:
             message = dict(stored.data)
         else:
@@ -1155,7 +1162,8 @@ class FakeTelegram:
                 recent = "\n".join(_describe(c) for c in self.calls[-20:]) or "  (none)"
                 name = getattr(predicate, "__name__", repr(predicate))
                 raise TimeoutError(
-                    f"condition {name} not met within {timeout}s; last calls:\n{recent}"
+                    f"condition {name} not met within {timeout}s "
+                    f"({len(self._updates)} unconfirmed updates); last calls:\n{recent}"
                 )
             try:
                 async with asyncio.timeout(remaining):
@@ -1373,6 +1381,8 @@ class FakeTelegram:
             result = await spec.handler(params, at)
         except _ApiError as exc:
             status, description, parameters = exc.code, exc.description, exc.parameters
+        except web.HTTPRequestEntityTooLarge:
+            status, description = 413, "Request Entity Too Large"
         except Exception:
             self.internal_errors.append(traceback.format_exc())
             status, description = 500, "Internal Server Error: bug in FakeTelegram"
