@@ -113,6 +113,7 @@ class _Answer:
     failures: int = 0
     visible: asyncio.Event = field(default_factory=asyncio.Event)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
     reader: asyncio.Task[None] | None = None
 
@@ -124,6 +125,7 @@ class _Answer:
 
     def end_of_stream(self, _: object = None) -> None:
         self.done = True
+        self.ended.set()
         self.touch()
 
     def touch(self) -> None:
@@ -350,9 +352,13 @@ class Delivery:
                 answer.changed.clear()
                 await answer.changed.wait()
                 continue
-            wait = self._budget.ready_in(chat_id)
+            wait = self._budget.ready_in(chat_id, answer.priority())
             if wait > 0:
-                await asyncio.sleep(wait)  # nothing can be written before; let text gather
+                # Nothing can be written before: let text gather. The end of the answer cuts
+                # the wait short, since a final may spend the write an edit keeps in reserve.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(answer.ended.wait(), timeout=wait)
+                continue
             if self._next(answer) is None:
                 continue
             await self._budget.acquire(chat_id, answer.priority)

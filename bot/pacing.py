@@ -24,10 +24,23 @@ class Priority(IntEnum):
     EDIT = 2  # an intermediate update; skipped under load, the newest text wins later
 
 
+RESERVE = 1.0
+"""Writes a chat keeps in hand for finals: an intermediate edit never spends the last one, so
+the final text goes out the moment the answer ends instead of up to one interval later."""
+
+
+@dataclass(slots=True)
+class _Pace:
+    """A chat's token bucket: refills one write per interval, holds 1 + RESERVE."""
+
+    tokens: float
+    stamp: float
+    blocked_until: float = 0.0
+
+
 @dataclass(eq=False, slots=True)
 class _Waiter:
     chat_id: int
-    interval: float
     priority: Callable[[], int]
     seq: int
     future: asyncio.Future[None] = field(repr=False)
@@ -43,6 +56,7 @@ class WriteBudget:
     """
 
     _PRUNE_AT = 4096
+    _CAPACITY = 1.0 + RESERVE
 
     def __init__(
         self,
@@ -55,7 +69,7 @@ class WriteBudget:
         self.private_interval = private_interval
         self.group_interval = group_interval
         self._clock = clock
-        self._ready_at: dict[int, float] = {}
+        self._paces: dict[int, _Pace] = {}
         self._next_slot = 0.0
         self._waiters: list[_Waiter] = []
         self._seq = itertools.count()
@@ -67,19 +81,19 @@ class WriteBudget:
         """Groups and channels have negative ids and the slower pace."""
         return self.group_interval if chat_id < 0 else self.private_interval
 
-    def ready_in(self, chat_id: int) -> float:
-        """Seconds until this chat may be written to again (0 if now)."""
-        return max(0.0, self._ready_at.get(chat_id, 0.0) - self._clock())
+    def ready_in(self, chat_id: int, priority: int = Priority.EDIT) -> float:
+        """Seconds until this chat may take a write of `priority` (0 if now)."""
+        return max(0.0, self._ready_at(chat_id, priority, self._clock()) - self._clock())
 
     async def acquire(self, chat_id: int, priority: Callable[[], int]) -> None:
         """Wait for the right to write to `chat_id` once."""
         now = self._clock()
-        interval = self.interval_for(chat_id)
-        if not self._waiters and now >= self._next_slot and now >= self._ready_at.get(chat_id, 0):
-            self._grant(chat_id, interval, now)  # idle fast path: no hop through the runner
+        idle = not self._waiters and now >= self._next_slot
+        if idle and self._ready_at(chat_id, priority(), now) <= now:
+            self._grant(chat_id, now)  # idle fast path: no hop through the runner
             return
         future = asyncio.get_running_loop().create_future()
-        waiter = _Waiter(chat_id, interval, priority, next(self._seq), future)
+        waiter = _Waiter(chat_id, priority, next(self._seq), future)
         self._waiters.append(waiter)
         self._ensure_runner()
         self._wakeup.set()
@@ -91,16 +105,14 @@ class WriteBudget:
             raise
 
     def hold(self, chat_id: int, seconds: float) -> None:
-        """Telegram said `retry_after`: nothing goes to this chat for exactly that long."""
+        """Telegram said `retry_after`: nothing goes to this chat for exactly that long, then
+        one write (the newest text) may go at once."""
         until = self._clock() + seconds
-        if until > self._ready_at.get(chat_id, 0.0):
-            self._ready_at[chat_id] = until
+        pace = self._pace(chat_id, self._clock())
+        if until > pace.blocked_until:
+            pace.blocked_until = until
+            pace.tokens, pace.stamp = 1.0, until
         self._wakeup.set()
-
-    def forget(self, chat_id: int) -> None:
-        """Drop the chat's pacing state once it no longer matters (memory stays bounded)."""
-        if self._ready_at.get(chat_id, 0.0) <= self._clock():
-            self._ready_at.pop(chat_id, None)
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -109,14 +121,48 @@ class WriteBudget:
                 await self._runner
             self._runner = None
 
-    def _grant(self, chat_id: int, interval: float, now: float) -> None:
+    def _pace(self, chat_id: int, now: float) -> _Pace:
+        pace = self._paces.get(chat_id)
+        if pace is None:
+            pace = self._paces[chat_id] = _Pace(self._CAPACITY, now)
+        return pace
+
+    def _ready_at(self, chat_id: int, priority: int, now: float) -> float:
+        """When the chat's bucket allows a write of this priority."""
+        pace = self._paces.get(chat_id)
+        if pace is None:
+            return now
+        interval = self.interval_for(chat_id)
+        need = 1.0 + RESERVE if priority >= Priority.EDIT else 1.0
+        tokens = pace.tokens if interval <= 0 else pace.tokens + (now - pace.stamp) / interval
+        ready = now if interval <= 0 or tokens >= need else now + (need - tokens) * interval
+        return max(ready, pace.blocked_until)
+
+    def _grant(self, chat_id: int, now: float) -> None:
         # Catch up at most one slot after a late wake-up, so the long-run rate stays exact
         # and a burst never exceeds two writes.
         self._next_slot = max(self._next_slot, now - self.slot) + self.slot
-        self._ready_at[chat_id] = now + interval
+        pace = self._pace(chat_id, now)
+        interval = self.interval_for(chat_id)
+        if interval > 0 and now > pace.stamp:
+            pace.tokens = min(self._CAPACITY, pace.tokens + (now - pace.stamp) / interval)
+            pace.stamp = now
+        pace.tokens -= 1.0
         self.granted += 1
-        if len(self._ready_at) > self._PRUNE_AT:
-            self._ready_at = {c: t for c, t in self._ready_at.items() if t > now}
+        if len(self._paces) > self._PRUNE_AT:
+            self._prune(now)
+
+    def _prune(self, now: float) -> None:
+        """Forget chats whose bucket is full again: their state equals a new chat's."""
+        full = [
+            chat
+            for chat, pace in self._paces.items()
+            if pace.blocked_until <= now
+            and self._ready_at(chat, Priority.EDIT, now) <= now
+            and (self.interval_for(chat) <= 0 or now - pace.stamp >= self.interval_for(chat) * 2)
+        ]
+        for chat in full:
+            del self._paces[chat]
 
     def _ensure_runner(self) -> None:
         if self._runner is None or self._runner.done():
@@ -136,20 +182,22 @@ class WriteBudget:
             best_key = (0, 0)
             earliest = float("inf")
             for waiter in self._waiters:
-                ready = self._ready_at.get(waiter.chat_id, 0.0)
+                priority = waiter.priority()
+                ready = self._ready_at(waiter.chat_id, priority, now)
                 if ready > now:
                     earliest = min(earliest, ready)
                     continue
-                key = (waiter.priority(), waiter.seq)
+                key = (priority, waiter.seq)
                 if best is None or key < best_key:
                     best, best_key = waiter, key
             if best is None:
-                await self._sleep(earliest - now)
+                # Priorities may change while we sleep (an answer ends): wake up to re-check.
+                await self._sleep(min(earliest - now, 0.25))
                 continue
             self._waiters.remove(best)
             if best.future.done():  # cancelled meanwhile
                 continue
-            self._grant(best.chat_id, best.interval, now)
+            self._grant(best.chat_id, now)
             best.future.set_result(None)
 
     async def _sleep(self, seconds: float) -> None:

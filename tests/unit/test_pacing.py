@@ -24,15 +24,29 @@ async def test_groups_get_the_slower_pace() -> None:
     budget = WriteBudget(rate=1000, private_interval=0.0, group_interval=0.3)
     await budget.acquire(-100, lambda: Priority.FIRST)
     started = time.monotonic()
-    await budget.acquire(-100, lambda: Priority.FINAL)
+    await budget.acquire(-100, lambda: Priority.EDIT)
     await budget.close()
     assert time.monotonic() - started >= 0.29
+
+
+async def test_edits_keep_one_write_in_reserve_so_the_final_goes_at_once() -> None:
+    budget = WriteBudget(rate=1000, private_interval=0.3, group_interval=0.3)
+    await budget.acquire(1, lambda: Priority.FIRST)
+    await budget.acquire(1, lambda: Priority.EDIT)  # waits for the bucket to refill
+    started = time.monotonic()
+    assert budget.ready_in(1, Priority.EDIT) > 0.2
+    assert budget.ready_in(1, Priority.FINAL) == 0
+    await budget.acquire(1, lambda: Priority.FINAL)
+    assert time.monotonic() - started < 0.25
+    # The reserve is spent: the next write of any kind waits a whole interval.
+    assert budget.ready_in(1, Priority.FINAL) > 0.2
+    await budget.close()
 
 
 async def test_other_chats_are_not_held_back_by_a_busy_chat() -> None:
     budget = WriteBudget(rate=1000, private_interval=5.0, group_interval=5.0)
     await budget.acquire(1, lambda: Priority.FIRST)
-    blocked = asyncio.create_task(budget.acquire(1, lambda: Priority.FINAL))
+    blocked = asyncio.create_task(budget.acquire(1, lambda: Priority.EDIT))
     await asyncio.wait_for(budget.acquire(2, lambda: Priority.FIRST), timeout=2)
     assert not blocked.done()
     blocked.cancel()
