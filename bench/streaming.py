@@ -30,6 +30,8 @@ from tests.servers.telegram_api import Call, FakeTelegram, Limits
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-TOKEN"
 WRITES = frozenset({"sendMessage", "editMessageText", "sendMessageDraft"})
+PROFILE = os.environ.get("BENCH_PROFILE", "")
+"""A path: run the bot under cProfile and write its profile there (read it with pstats)."""
 CHUNKS = 60
 STREAM_SECONDS = 3.0
 
@@ -95,8 +97,9 @@ async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIt
         STREAM_MODE="auto",
         PYTHONPATH=str(ROOT),
     )
+    profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=env, cwd="/", stdin=asyncio.subprocess.DEVNULL
+        sys.executable, *profile, "-m", "bot", env=env, cwd="/", stdin=asyncio.subprocess.DEVNULL
     )
     try:
         await telegram.wait_for(lambda: bool(telegram.calls_for("getUpdates")), timeout=60)
@@ -233,9 +236,8 @@ async def main() -> None:
             print(table([result]).splitlines()[-1], flush=True)
             results.append(result)
     print()
-    print(
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    python = platform.python_version()
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {python}")
     print(table(results))
 
 

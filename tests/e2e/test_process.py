@@ -200,3 +200,33 @@ async def test_webhook_mode_checks_the_secret_serves_health_and_answers(
     )
     assert await bot.stop() == 0
     assert len(cromicle.requests) == 1
+
+
+async def test_check_passes_with_every_part_up(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    code, out, _ = await run_to_end(base_env(telegram, cromicle), workdir, "check")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("✓ settings")
+    assert any(line.startswith("✓ Bot API: @test_bot") for line in lines)
+    assert any(line.startswith("✓ backend cromicle: answered") for line in lines)
+
+
+async def test_check_explains_each_failure_and_exits_1(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    env = base_env(
+        telegram,
+        cromicle,
+        BOT_TOKEN="999:WRONG",
+        BACKEND="openai,cromicle",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+    )
+    cromicle.push(Script(status=401, error_body="invalid API key"))
+    code, out, err = await run_to_end(env, workdir, "check")
+    assert code == 1
+    assert "✗ Bot API: the Bot API rejected BOT_TOKEN" in out
+    assert "✗ backend openai: connection refused at http://127.0.0.1:9/v1" in out
+    assert "✗ backend cromicle: HTTP 401 from" in out and "invalid API key" in out
+    assert "WRONG" not in out + err
