@@ -98,7 +98,7 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         delivery=delivery,
         history=history,
         conversations=conversations,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
+        limiter=RateLimiter(settings.rate_limit_per_minute, max_users=settings.max_chats),
     )
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
