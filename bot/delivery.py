@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 TYPING_EVERY = 4.5
 """Telegram shows "typing…" for about 5 s per sendChatAction."""
 TRANSIENT_RETRIES = 5
+DRAFT_REFRESH = 20.0
+"""Telegram keeps a draft on screen for about 30 s; a silent model must not make it vanish."""
 
 
 class Outcome(StrEnum):
@@ -87,6 +89,7 @@ class _Page:
     suffix: str = ""
     message_id: int | None = None
     shown: Rendered | None = None  # what the message (or the draft) shows now
+    shown_at: float = 0.0
     target: Rendered | None = None  # cached render of a frozen page
     draft_id: int | None = None
 
@@ -332,7 +335,8 @@ class Delivery:
             if answer.drafts and page.message_id is None:
                 if final:
                     return _Op.SEND, page, target
-                if target != page.shown:
+                stale = time.monotonic() - page.shown_at >= DRAFT_REFRESH
+                if target != page.shown or stale:
                     return _Op.DRAFT, page, target
                 continue
             if page.message_id is None:
@@ -350,7 +354,11 @@ class Delivery:
                 if answer.done:
                     return
                 answer.changed.clear()
-                await answer.changed.wait()
+                refresh = self._draft_refresh_in(answer)
+                try:
+                    await asyncio.wait_for(answer.changed.wait(), timeout=refresh)
+                except TimeoutError:
+                    answer.checked = -1  # time to show the draft again
                 continue
             wait = self._budget.ready_in(chat_id, answer.priority())
             if wait > 0:
@@ -420,9 +428,17 @@ class Delivery:
             return False
         except (TelegramServerError, TelegramNetworkError) as exc:
             return self._transient(answer, exc)
-        page.shown = shown
+        page.shown, page.shown_at = shown, time.monotonic()
         answer.visible.set()
         return True
+
+    @staticmethod
+    def _draft_refresh_in(answer: _Answer) -> float | None:
+        """Seconds until the open draft must be shown again, or None if there is none."""
+        page = answer.pages[-1]
+        if not answer.drafts or page.message_id is not None or page.shown is None:
+            return None
+        return max(0.0, DRAFT_REFRESH - (time.monotonic() - page.shown_at))
 
     def _bad_request(
         self, answer: _Answer, op: _Op, page: _Page, shown: Rendered, exc: TelegramBadRequest

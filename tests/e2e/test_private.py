@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
+from bot import delivery
 from bot.render import render
 from tests.conftest import BotFactory
 from tests.servers.backends import FakeCromicle, Script, echo_answer
@@ -262,3 +265,18 @@ async def test_retry_answers_the_last_message_again_and_replaces_the_answer(
     assert cromicle.requests[2].json["message"] == (
         "User: question\nAssistant: second try\nUser: next\nAssistant:"
     )
+
+
+async def test_a_draft_is_shown_again_while_the_model_is_silent(
+    telegram: FakeTelegram,
+    cromicle: FakeCromicle,
+    bot: BotFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(delivery, "DRAFT_REFRESH", 0.3)
+    cromicle.push(Script(chunks=["Thinking", " done"], delay=1.5))
+    async with bot(stream_mode="auto"):
+        telegram.add_message(CHAT, "hard question")
+        await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["Thinking done"])
+    shown = [c.params["text"] for c in telegram.calls_for("sendMessageDraft", CHAT) if c.ok]
+    assert shown.count("Thinking") >= 3
