@@ -230,3 +230,27 @@ async def test_check_explains_each_failure_and_exits_1(
     assert "✗ backend openai: connection refused at http://127.0.0.1:9/v1" in out
     assert "✗ backend cromicle: HTTP 401 from" in out and "invalid API key" in out
     assert "WRONG" not in out + err
+
+
+async def test_debug_logs_of_an_unreachable_api_server_never_show_the_token(
+    workdir: Path, cromicle: FakeCromicle
+) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}",
+        "CROMICLE_URL": cromicle.url,
+        "LOG_LEVEL": "DEBUG",
+    }
+    bot = await start_bot(env, workdir)
+    assert bot.process.stderr is not None
+    seen = b""
+    while b"Traceback" not in seen and b"Error" not in seen and len(seen) < 100_000:
+        line = await asyncio.wait_for(bot.process.stderr.readline(), 30)
+        if not line:
+            break
+        seen += line
+    await bot.stop()
+    log = (seen + bot.stderr).decode()
+    assert "Error" in log or "Traceback" in log  # it did log the failure
+    assert "TEST-TOKEN" not in log
