@@ -190,6 +190,8 @@ class WriteBudget:
                 key = (priority, waiter.seq)
                 if best is None or key < best_key:
                     best, best_key = waiter, key
+                    if priority == Priority.FINAL:
+                        break  # waiters are in arrival order: nothing can beat this one
             if best is None:
                 # Priorities may change while we sleep (an answer ends): wake up to re-check.
                 await self._sleep(min(earliest - now, 0.25))
