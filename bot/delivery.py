@@ -119,6 +119,7 @@ class _Answer:
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
     reader: asyncio.Task[None] | None = None
+    rendered: tuple[tuple[int, int, bool], Rendered] | None = None
 
     @property
     def raw(self) -> str:
@@ -299,7 +300,11 @@ class Delivery:
         return answer.open_prefix + answer.raw[answer.open_start :]
 
     def _open_render(self, answer: _Answer) -> Rendered:
-        return render(self._open_markdown(answer), plain=answer.plain)
+        """The open page rendered; cached, since one write asks for it several times."""
+        key = (answer.version, answer.open_start, answer.plain)
+        if answer.rendered is None or answer.rendered[0] != key:
+            answer.rendered = key, render(self._open_markdown(answer), plain=answer.plain)
+        return answer.rendered[1]
 
     def _freeze(self, answer: _Answer, markdown: str) -> None:
         page = answer.pages[-1]

@@ -19,32 +19,20 @@ TOKEN = "123456:TEST-TOKEN"
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram(token=TOKEN)
-    await server.start()
-    try:
+    async with FakeTelegram(token=TOKEN) as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
 async def cromicle() -> AsyncIterator[FakeCromicle]:
-    server = FakeCromicle()
-    await server.start()
-    try:
+    async with FakeCromicle() as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
 async def openai_server() -> AsyncIterator[FakeOpenAI]:
-    server = FakeOpenAI()
-    await server.start()
-    try:
+    async with FakeOpenAI() as server:
         yield server
-    finally:
-        await server.close()
 
 
 def make_settings(telegram: FakeTelegram, cromicle: FakeCromicle, **overrides: Any) -> Settings:

@@ -15,12 +15,8 @@ WRITES = {"sendMessage", "editMessageText", "sendMessageDraft"}
 
 @pytest.fixture
 async def limited() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram(token=TOKEN, limits=Limits(global_rate=10, global_burst=10))
-    await server.start()
-    try:
+    async with FakeTelegram(token=TOKEN, limits=Limits(global_rate=10, global_burst=10)) as server:
         yield server
-    finally:
-        await server.close()
 
 
 def answer(tag: str) -> list[str]:

@@ -73,20 +73,11 @@ async def workdir(tmp_path: Path) -> AsyncIterator[Path]:
 
 
 async def run_to_end(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
+    """Run `python -m bot ARGS` until it exits on its own."""
+    bot = await start_bot(env, cwd, *args)
+    out, err = await asyncio.wait_for(bot.process.communicate(), 60)
+    assert bot.process.returncode is not None
+    return bot.process.returncode, out.decode(), err.decode()
 
 
 async def test_without_a_token_it_says_what_to_set_and_exits_2(workdir: Path) -> None:
