@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-TOKEN"
 WRITES = frozenset({"sendMessage", "editMessageText", "sendMessageDraft"})
 PROFILE = os.environ.get("BENCH_PROFILE", "")
-"""A path: run the bot under cProfile and write its profile there (read it with pstats)."""
+"""A path: run the bot under cProfile and write its profile there (read it with pstats).
+BENCH_VERBOSE=1 shows the bot's own log (WARNING and up)."""
 CHUNKS = 60
 STREAM_SECONDS = 3.0
 
@@ -99,7 +100,14 @@ async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIt
     )
     profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *profile, "-m", "bot", env=env, cwd="/", stdin=asyncio.subprocess.DEVNULL
+        sys.executable,
+        *profile,
+        "-m",
+        "bot",
+        env=env,
+        cwd="/",
+        stdin=asyncio.subprocess.DEVNULL,
+        stderr=None if os.environ.get("BENCH_VERBOSE") else asyncio.subprocess.DEVNULL,
     )
     try:
         await telegram.wait_for(lambda: bool(telegram.calls_for("getUpdates")), timeout=60)
