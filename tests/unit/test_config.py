@@ -63,3 +63,9 @@ def test_env_example_lists_every_setting_and_loads() -> None:
     assert names == {name.upper() for name in Settings.model_fields}
     settings = load_settings(_env_file=str(EXAMPLE), bot_token="1:a")
     assert settings.proxy is None and settings.webhook_url is None
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    missing = [n.upper() for n in Settings.model_fields if f"`{n.upper()}`" not in readme]
+    assert missing == []
