@@ -280,3 +280,26 @@ async def test_a_draft_is_shown_again_while_the_model_is_silent(
         await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["Thinking done"])
     shown = [c.params["text"] for c in telegram.calls_for("sendMessageDraft", CHAT) if c.ok]
     assert shown.count("Thinking") >= 3
+
+
+async def test_long_answer_streamed_as_drafts_is_persisted_page_by_page(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    paragraphs = [f"Part {n}: " + "the quick brown fox jumps " * 25 for n in range(16)]
+    full = "\n\n".join(paragraphs)
+    pieces = [full[i : i + 500] for i in range(0, len(full), 500)]
+    cromicle.push(Script(chunks=pieces, delay=0.05))
+    async with bot(stream_mode="auto"):
+        telegram.add_message(CHAT, "long please")
+        await telegram.wait_for(
+            lambda: "\n\n".join(telegram.visible_texts(CHAT)) == render(full).text, timeout=20
+        )
+    pages = telegram.visible_texts(CHAT)
+    assert len(pages) >= 2
+    assert not telegram.calls_for("editMessageText", CHAT)
+    drafts = telegram.drafts(CHAT)
+    assert len(drafts) >= 2, "each page streams as its own draft"
+    # Each page was persisted before the next one began streaming.
+    sends = telegram.calls_for("sendMessage", CHAT)
+    later_drafts = [c for c in telegram.calls_for("sendMessageDraft", CHAT) if c.at > sends[0].at]
+    assert later_drafts and all(not c.params["text"].startswith("Part 0") for c in later_drafts)
