@@ -135,7 +135,8 @@ class WriteBudget:
         interval = self.interval_for(chat_id)
         need = 1.0 + RESERVE if priority >= Priority.EDIT else 1.0
         tokens = pace.tokens if interval <= 0 else pace.tokens + (now - pace.stamp) / interval
-        ready = now if interval <= 0 or tokens >= need else now + (need - tokens) * interval
+        enough = interval <= 0 or tokens >= need - 1e-9  # float sums of intervals drift
+        ready = now if enough else now + (need - tokens) * interval
         return max(ready, pace.blocked_until)
 
     def _grant(self, chat_id: int, now: float) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from bot.config import Settings
 from bot.pacing import Priority, WriteBudget
 
 
@@ -126,4 +127,21 @@ async def test_cancelled_waiter_leaves_the_queue() -> None:
     waiter.cancel()
     await asyncio.gather(waiter, return_exceptions=True)
     assert budget._waiters == []
+    await budget.close()
+
+
+async def test_default_group_pace_never_exceeds_20_writes_in_any_minute() -> None:
+    interval = Settings.model_fields["group_chat_interval"].default
+    now = [0.0]
+    budget = WriteBudget(
+        rate=1e3, private_interval=1.0, group_interval=interval, clock=lambda: now[0]
+    )
+    grants: list[float] = []
+    while now[0] < 300:
+        # Finals may spend the reserve too, so asking for finals only is the fastest pace.
+        now[0] += max(budget.ready_in(-1, Priority.FINAL), budget.slot)
+        await budget.acquire(-1, lambda: Priority.FINAL)
+        grants.append(now[0])
+    worst = max(sum(1 for t in grants if start <= t < start + 60) for start in grants)
+    assert worst <= 20
     await budget.close()
