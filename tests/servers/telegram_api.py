@@ -430,6 +430,21 @@ def _scan_escaped(src: str, start: int, closer: str) -> tuple[str, int] | None:
     return None
 
 
+def _emit_code(m: _Markup, content: str, kind: str) -> None:
+    """Emit a code span or a pre block (whose first line may name its language)."""
+    start = m.pos
+    if kind != "pre":
+        m.emit(content)
+        m.add(kind, start)
+        return
+    content, language = _split_language(content)
+    m.emit(content)
+    if language:
+        m.add("pre", start, language=language)
+    else:
+        m.add("pre", start)
+
+
 def _split_language(content: str) -> tuple[str, str | None]:
     """```lang\\ncode``` -> (code, lang); a blank first line is just dropped."""
     if "\n" not in content:
@@ -479,17 +494,7 @@ def _parse_markdown_v2(src: str) -> tuple[str, list[dict[str, Any]]]:
                 name = "Pre" if fence == "```" else "Code"
                 raise _bad_entities(f"Can't find end of {name} entity at byte offset {m.byte(i)}")
             content, i = scanned
-            start = m.pos
-            if fence == "```":
-                content, language = _split_language(content)
-                m.emit(content)
-                if language:
-                    m.add("pre", start, language=language)
-                else:
-                    m.add("pre", start)
-            else:
-                m.emit(content)
-                m.add("code", start)
+            _emit_code(m, content, "pre" if fence == "```" else "code")
             continue
         two = src[i : i + 2]
         if two in ("__", "||"):
@@ -567,18 +572,8 @@ def _parse_markdown(src: str) -> tuple[str, list[dict[str, Any]]]:
                 raise _bad_entities(
                     f"Can't find end of the entity starting at byte offset {m.byte(i)}"
                 )
-            start = m.pos
             content = src[i + len(fence) : end]
-            if fence == "```":
-                content, language = _split_language(content)
-                m.emit(content)
-                if language:
-                    m.add("pre", start, language=language)
-                else:
-                    m.add("pre", start)
-            else:
-                m.emit(content)
-                m.add(simple[fence], start)
+            _emit_code(m, content, "pre" if fence == "```" else simple[fence])
             i = end + len(fence)
             continue
         if c == "[":
