@@ -50,7 +50,7 @@ def make_settings(telegram: FakeTelegram, cromicle: FakeCromicle, **overrides: A
         "rate_limit_per_minute": 0,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @contextlib.asynccontextmanager

@@ -34,7 +34,7 @@ class Script:
     (or, at the last position, ends the stream).
     """
 
-    chunks: list[bytes | str] = field(default_factory=list)
+    chunks: Sequence[bytes | str] = field(default_factory=list)
     """Body pieces, each written and flushed separately (str is encoded UTF-8). For OpenAI a str
     becomes one chunk event; bytes are written raw into the event stream (for SSE edge cases)."""
     delay: float = 0.0
