@@ -201,6 +201,40 @@ class Delivery:
         if rest:
             await asyncio.wait(rest, timeout=10)
 
+    async def say(self, target: ReplyTarget, text: str) -> bool:
+        """Send a sentence of our own (greeting, help, refusal) through the same budget.
+
+        Every write of the process is paced, so even a burst of /help under load cannot trip
+        flood control; a 429 is waited out exactly. False if the chat refuses messages.
+        """
+        failures = 0
+        while True:
+            await self._budget.acquire(target.chat_id, lambda: Priority.FINAL)
+            try:
+                await self._bot.send_message(
+                    chat_id=target.chat_id,
+                    text=text,
+                    message_thread_id=target.thread_id,
+                    reply_parameters=ReplyParameters(
+                        message_id=target.reply_to, allow_sending_without_reply=True
+                    )
+                    if target.reply_to
+                    else None,
+                )
+            except TelegramRetryAfter as exc:
+                self._budget.hold(target.chat_id, exc.retry_after)
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                failures += 1
+                log.warning("Telegram error in chat %s: %s", target.chat_id, exc)
+                if failures > TRANSIENT_RETRIES:
+                    return False
+                self._budget.hold(target.chat_id, min(2.0**failures, 30.0))
+            except (TelegramForbiddenError, TelegramBadRequest) as exc:
+                log.info("chat %s: could not send a reply: %s", target.chat_id, exc.message)
+                return False
+            else:
+                return True
+
     async def deliver(self, target: ReplyTarget, chunks: AsyncIterator[str]) -> DeliveryReport:
         """Show the answer streamed by `chunks` in the target chat; returns when it is final."""
         drafts = self._drafts and target.chat_id > 0 and target.chat_id not in self._no_drafts

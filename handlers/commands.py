@@ -9,36 +9,42 @@ from aiogram.types import Message
 from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
+from bot.delivery import Delivery
 from bot.guard import RateLimiter
 from handlers.context import chat_key, language, reply_target
 from handlers.guard import refusal
 
 
-async def start(message: Message) -> None:
+async def start(message: Message, delivery: Delivery) -> None:
     name = message.from_user.first_name if message.from_user else ""
-    await message.answer(texts.t(language(message), "start", name=name))
+    await delivery.say(reply_target(message), texts.t(language(message), "start", name=name))
 
 
-async def help_(message: Message, bot: Bot) -> None:
+async def help_(message: Message, bot: Bot, delivery: Delivery) -> None:
     me = await bot.me()
-    await message.answer(texts.t(language(message), "help", username=me.username or "bot"))
+    text = texts.t(language(message), "help", username=me.username or "bot")
+    await delivery.say(reply_target(message), text)
 
 
-async def reset(message: Message, conversations: Conversations) -> None:
+async def reset(message: Message, conversations: Conversations, delivery: Delivery) -> None:
     lang = language(message)
     conversations.reset(chat_key(message), lang=lang)
-    await message.answer(texts.t(lang, "reset"))
+    await delivery.say(reply_target(message), texts.t(lang, "reset"))
 
 
 async def retry(
-    message: Message, conversations: Conversations, limiter: RateLimiter, settings: Settings
+    message: Message,
+    conversations: Conversations,
+    delivery: Delivery,
+    limiter: RateLimiter,
+    settings: Settings,
 ) -> None:
+    target = reply_target(message)
     problem = refusal(message, "", limiter, settings)
     if problem:
-        await message.answer(problem)
-        return
-    if not await conversations.retry(chat_key(message), reply_target(message)):
-        await message.answer(texts.t(language(message), "nothing_to_retry"))
+        await delivery.say(target, problem)
+    elif not await conversations.retry(chat_key(message), target):
+        await delivery.say(target, texts.t(language(message), "nothing_to_retry"))
 
 
 def create_router() -> Router:

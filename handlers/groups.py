@@ -9,8 +9,9 @@ from aiogram.types import Message
 from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
+from bot.delivery import Delivery
 from bot.guard import RateLimiter
-from handlers.context import chat_key, language, reply_target, speaker
+from handlers.context import chat_key, reply_target, speaker
 from handlers.filters import AddressedToBot
 from handlers.guard import refusal
 
@@ -19,17 +20,19 @@ async def ask(
     message: Message,
     prompt: str,
     conversations: Conversations,
+    delivery: Delivery,
     bot: Bot,
     limiter: RateLimiter,
     settings: Settings,
 ) -> None:
+    target = reply_target(message)
     if not prompt:
         me = await bot.me()
-        await message.reply(texts.t(language(message), "help", username=me.username or "bot"))
+        await delivery.say(target, texts.t(target.lang, "help", username=me.username or "bot"))
         return
     problem = refusal(message, prompt, limiter, settings)
     if problem:
-        await message.reply(problem)
+        await delivery.say(target, problem)
         return
     turn = f"{speaker(message)}: {prompt}"
     await conversations.answer(chat_key(message), reply_target(message), turn)

@@ -11,8 +11,9 @@ from aiogram.types import Message, TelegramObject
 
 from bot import texts
 from bot.config import Settings
+from bot.delivery import Delivery
 from bot.guard import AccessPolicy, RateLimiter
-from handlers.context import language
+from handlers.context import language, reply_target
 
 
 class AccessMiddleware(BaseMiddleware):
@@ -33,7 +34,9 @@ class AccessMiddleware(BaseMiddleware):
         if self.policy.allows(user_id, event.chat.id):
             return await handler(event, data)
         if event.chat.type == ChatType.PRIVATE:
-            await event.answer(texts.t(language(event), "not_allowed", user_id=user_id))
+            delivery: Delivery = data["delivery"]
+            text = texts.t(language(event), "not_allowed", user_id=user_id)
+            await delivery.say(reply_target(event), text)
         return None
 
 

@@ -9,24 +9,29 @@ from aiogram.types import Message
 from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
+from bot.delivery import Delivery
 from bot.guard import RateLimiter
 from handlers.context import chat_key, language, reply_target
 from handlers.guard import refusal
 
 
 async def ask(
-    message: Message, conversations: Conversations, limiter: RateLimiter, settings: Settings
+    message: Message,
+    conversations: Conversations,
+    delivery: Delivery,
+    limiter: RateLimiter,
+    settings: Settings,
 ) -> None:
     question = message.text or ""
     problem = refusal(message, question, limiter, settings)
     if problem:
-        await message.answer(problem)
+        await delivery.say(reply_target(message), problem)
         return
     await conversations.answer(chat_key(message), reply_target(message), question)
 
 
-async def not_text(message: Message) -> None:
-    await message.answer(texts.t(language(message), "text_only"))
+async def not_text(message: Message, delivery: Delivery) -> None:
+    await delivery.say(reply_target(message), texts.t(language(message), "text_only"))
 
 
 def create_router() -> Router:

@@ -95,3 +95,15 @@ async def test_429_holds_only_that_chat_for_exactly_retry_after(
     assert after and after[0].at - refused.at >= 2.0
     assert limited.retry_after_violations == 0
     assert any(refused.at < c.at < refused.at + 2 for c in limited.calls if c.chat_id == 2)
+
+
+async def test_the_bots_own_replies_are_paced_too(
+    limited: FakeTelegram, cromicle: FakeCromicle
+) -> None:
+    settings = make_settings(limited, cromicle, private_chat_interval=1.0)
+    async with running_bot(settings):
+        for _ in range(5):
+            limited.add_message(1, "/help")
+        await limited.wait_for(lambda: len(limited.visible_texts(1)) == 5, timeout=30)
+    assert limited.too_many_requests == 0
+    assert limited.retry_after_violations == 0
