@@ -75,6 +75,13 @@ class DeliveryReport:
     message_ids: list[int]
 
 
+def _reply_to(target: ReplyTarget) -> ReplyParameters | None:
+    """Groups answer as a reply; if the question was deleted meanwhile, send anyway."""
+    if target.reply_to is None:
+        return None
+    return ReplyParameters(message_id=target.reply_to, allow_sending_without_reply=True)
+
+
 class _Op(Enum):
     SEND = "sendMessage"
     EDIT = "editMessageText"
@@ -215,11 +222,7 @@ class Delivery:
                     chat_id=target.chat_id,
                     text=text,
                     message_thread_id=target.thread_id,
-                    reply_parameters=ReplyParameters(
-                        message_id=target.reply_to, allow_sending_without_reply=True
-                    )
-                    if target.reply_to
-                    else None,
+                    reply_parameters=_reply_to(target),
                 )
             except TelegramRetryAfter as exc:
                 self._budget.hold(target.chat_id, exc.retry_after)
@@ -440,11 +443,7 @@ class Delivery:
                     text=shown.text,
                     entities=shown.aiogram_entities(),
                     message_thread_id=target.thread_id,
-                    reply_parameters=ReplyParameters(
-                        message_id=target.reply_to, allow_sending_without_reply=True
-                    )
-                    if first and target.reply_to
-                    else None,
+                    reply_parameters=_reply_to(target) if first else None,
                 )
                 page.message_id = message.message_id
             else:
