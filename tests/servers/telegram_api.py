@@ -974,16 +974,19 @@ class FakeTelegram:
         ``photo`` the text becomes the caption. In a forum topic a non-reply message replies
         to the topic's creation message, as Telegram does.
         """
-        chat = self._register_chat(
-            chat_id, chat_type, chat_title, first_name, username, is_forum=is_forum
-        )
         message_id = self._new_message_id(chat_id)
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": chat,
-            "from": self._user(chat_id, user_id, first_name, username, language_code),
-        }
+        message = self._user_message(
+            chat_id,
+            message_id,
+            user_id,
+            first_name,
+            username,
+            language_code,
+            chat_type,
+            chat_title,
+            is_forum,
+        )
+        chat = message["chat"]
         if text is not None:
             ents = entities
             if ents is None:
@@ -1039,6 +1042,29 @@ class FakeTelegram:
         self.add_update({"message": message})
         return message_id
 
+    def _user_message(
+        self,
+        chat_id: int,
+        message_id: int,
+        user_id: int | None,
+        first_name: str,
+        username: str | None,
+        language_code: str | None,
+        chat_type: str | None,
+        chat_title: str | None,
+        is_forum: bool,
+    ) -> dict[str, Any]:
+        """The fields every message a user sends carries: id, date, chat and sender."""
+        chat = self._register_chat(
+            chat_id, chat_type, chat_title, first_name, username, is_forum=is_forum
+        )
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self._user(chat_id, user_id, first_name, username, language_code),
+        }
+
     def add_edited_message(
         self,
         chat_id: int,
@@ -1067,15 +1093,17 @@ class FakeTelegram:
         if stored is not None:
             message = dict(stored.data)
         else:
-            chat = self._register_chat(
-                chat_id, chat_type, chat_title, first_name, username, is_forum=is_forum
+            message = self._user_message(
+                chat_id,
+                message_id,
+                user_id,
+                first_name,
+                username,
+                language_code,
+                chat_type,
+                chat_title,
+                is_forum,
             )
-            message = {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": chat,
-                "from": self._user(chat_id, user_id, first_name, username, language_code),
-            }
             if message_thread_id is not None:
                 message["message_thread_id"] = message_thread_id
         key = "caption" if "caption" in message else "text"
