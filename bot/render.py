@@ -1,22 +1,56 @@
-"""Model Markdown -> what Telegram shows: plain text plus message entities, cut into pages.
+"""Model Markdown -> what Telegram shows: text plus message entities, cut into pages.
 
-telegramify-markdown does the conversion; it always yields entities with valid UTF-16 offsets,
-so a half-written `**bold` mid-stream is shown as text instead of making Telegram reject an edit.
+telegramify-markdown does the conversion. Around it this module guarantees what the converter
+alone does not:
+
+- Nothing the model wrote disappears. Telegram has no raw HTML and the converter drops HTML
+  (`List<String>`, `Bearer <key>`, a `<div>` block), so HTML-looking text is escaped first and
+  shown as the text it is.
+- Every entity is one Telegram accepts: a link keeps its link only when Telegram's own URL
+  check would pass (`telegram_url`); otherwise its text stays and only the link goes.
+- A `Rendered` is what Telegram will show, normalised the way the Bot API normalises message
+  text (`visible`): two values that compare equal look the same on screen, so the delivery
+  engine never sends an edit Telegram would refuse as "message is not modified".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
+import pyromark
 import telegramify_markdown
 from aiogram.types import MessageEntity
 
 MESSAGE_LIMIT = 4096
-"""Telegram's limit on a message's text, counted in UTF-16 code units after entity parsing."""
+"""Telegram's limit on a message's text, in UTF-16 code units after entity parsing
+(Bot API `sendMessage`: "1-4096 characters after entities parsing")."""
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_MATH
+)
+"""The Markdown dialect telegramify-markdown parses; cut points are found in the same one."""
+
+# Telegram (tdlib's fix_formatted_text) trims spaces and newlines at both ends of a message;
+# the Bot API also treats these Unicode spaces as empty there.
+_TRIMMED = frozenset(
+    " \n\u00a0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u200e\u200f\u202f\u205f\u2800\u3000\ufeff"
+)
+# tdlib's clean_input_string: \r is dropped, other control characters become spaces, and
+# U+2028..U+202E and three combining vertical lines are removed.
+_DROPPED = frozenset("\r\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u0333\u033f\u030a")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x09\x0b-\x1f\u2028-\u202e\u0333\u033f\u030a\ud800-\udfff]")
+_TG_HOST = re.compile(r"[A-Za-z0-9_-]+")
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]").fullmatch
+_HOST_LABEL = re.compile(r"(?!-)[\w-]{1,63}(?<!-)")
 
 
 def utf16_len(text: str) -> int:
@@ -27,64 +61,450 @@ def utf16_len(text: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Entity:
+    """One Telegram MessageEntity; offsets and lengths in UTF-16 code units."""
+
+    type: str
+    offset: int
+    length: int
+    url: str | None = None
+    language: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.length
+
+    def to_aiogram(self) -> MessageEntity:
+        return MessageEntity(
+            type=self.type,
+            offset=self.offset,
+            length=self.length,
+            url=self.url,
+            language=self.language,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
-    """A message as Telegram receives it; equal values mean an edit would change nothing."""
+    """A message as Telegram shows it; equal values mean an edit would change nothing."""
 
     text: str
-    entities: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    entities: tuple[Entity, ...] = ()
 
     @property
     def size(self) -> int:
+        """Length in UTF-16 code units, the unit of Telegram's 4,096 limit."""
         return utf16_len(self.text)
 
-    def aiogram_entities(self) -> list[MessageEntity] | None:
-        return [MessageEntity(**dict(entity)) for entity in self.entities] or None
+    @property
+    def empty(self) -> bool:
+        """Nothing to show: Telegram refuses such a text ("message text is empty")."""
+        return not self.text
 
-    def with_suffix(self, suffix: str) -> Rendered:
-        """Append our own plain sentence (an error note) below the answer."""
-        if not suffix:
-            return self
-        text = f"{self.text}\n\n{suffix}" if self.text else suffix
-        return Rendered(text, self.entities)
+    def aiogram_entities(self) -> list[MessageEntity] | None:
+        return [entity.to_aiogram() for entity in self.entities] or None
+
+    def without(self, *types: str) -> Rendered:
+        """The same text with the entities of `types` removed (all of them when none given)."""
+        if not types:
+            return Rendered(self.text)
+        return Rendered(self.text, tuple(e for e in self.entities if e.type not in types))
+
+
+def join(parts: Iterable[Rendered], separator: str = "\n\n") -> Rendered:
+    """Concatenate rendered parts (empty ones skipped), shifting each part's entities."""
+    text: list[str] = []
+    entities: list[Entity] = []
+    units = 0
+    for part in parts:
+        if part.empty:
+            continue
+        if text:
+            text.append(separator)
+            units += utf16_len(separator)
+        text.append(part.text)
+        entities.extend(replace(e, offset=e.offset + units) for e in part.entities)
+        units += part.size
+    return visible("".join(text), entities)
+
+
+def visible(text: str, entities: Iterable[Entity] = ()) -> Rendered:
+    """What Telegram shows for `text` with `entities` (tdlib's fix_formatted_text).
+
+    Control characters become spaces and a few invisible ones are dropped; spaces and
+    newlines are trimmed at the end, and at the start up to the first entity; entities are
+    shifted and clipped to match. A text of only empty characters becomes "".
+    """
+    ordered = sorted((e for e in entities if e.length > 0), key=lambda e: (e.offset, -e.length))
+    if _NEEDS_CLEANING.search(text):
+        text, ordered = _clean(text, ordered)
+    if all(char in _TRIMMED for char in text):
+        return Rendered("")
+    end = len(text)
+    while text[end - 1] in _TRIMMED:
+        end -= 1
+    first_entity = ordered[0].offset if ordered else None
+    start = 0
+    while text[start] in _TRIMMED and (first_entity is None or start < first_entity):
+        start += 1  # units == chars here: every trimmed character is in the BMP
+    if start or end < len(text):
+        shift = start
+        limit = utf16_len(text[:end]) - shift
+        clipped = []
+        for entity in ordered:
+            offset = entity.offset - shift
+            stop = min(entity.end - shift, limit)
+            if stop > offset:
+                clipped.append(replace(entity, offset=offset, length=stop - offset))
+        text, ordered = text[start:end], clipped
+    return Rendered(text, tuple(ordered))
+
+
+def _clean(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
+    """tdlib's clean_input_string, moving entity boundaries with the characters."""
+    new_at: dict[int, int] = {}
+    kept: list[str] = []
+    old = new = 0
+    for char in text:
+        new_at[old] = new
+        units = 2 if ord(char) > 0xFFFF else 1
+        old += units
+        if char in _DROPPED:
+            continue
+        if 0xD800 <= ord(char) <= 0xDFFF:
+            char = "\ufffd"  # a lone surrogate is not UTF-8; Telegram would refuse the text
+        kept.append(" " if ord(char) < 32 and char != "\n" else char)
+        new += units
+    new_at[old] = new
+    moved = []
+    for entity in entities:
+        start, stop = new_at.get(entity.offset, new), new_at.get(entity.end, new)
+        if stop > start:
+            moved.append(replace(entity, offset=start, length=stop - start))
+    return "".join(kept), moved
+
+
+def telegram_url(url: str) -> str | None:
+    """`url` if Telegram accepts it for a text_link, else None.
+
+    Mirrors tdlib's LinkManager::check_link: http(s) (or no scheme) with a host that has a
+    dot (or is an IP literal), or tg:// with a plain host. Relative paths, anchors, mailto:
+    and other schemes are refused by Telegram, which would reject the whole message.
+    """
+    url = url.strip()
+    if not url or any(char.isspace() for char in url):
+        return None
+    lowered = url.lower()
+    if lowered.startswith("tg:"):
+        rest = url[3:].removeprefix("//")
+        host = _TG_HOST.match(rest)
+        if host is None or rest[host.end() : host.end() + 1] not in ("", "/", "?"):
+            return None
+        return url
+    if "://" not in url:
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:(?!\d)", url) or "@" in url.split("/", 1)[0]:
+            return None  # mailto:, javascript:, an e-mail address... (host:port is fine)
+        candidate = "http://" + url
+    elif lowered.startswith(("http://", "https://")):
+        candidate = url
+    else:
+        return None
+    try:
+        parts = urlsplit(candidate)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    if host.startswith("[") or ":" in host:
+        return url  # an IPv6 literal
+    labels = host.split(".")
+    if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        return None
+    return url
 
 
 def render(markdown: str, *, plain: bool = False) -> Rendered:
-    """Convert Markdown to text + entities; `plain` sends the source text as it is."""
+    """Markdown -> what Telegram shows; `plain` shows the source text as it is."""
     if plain:
-        return Rendered(markdown.strip())
-    text, entities = telegramify_markdown.convert(markdown, latex_escape=False)
-    return Rendered(text, tuple(tuple(entity.to_dict().items()) for entity in entities))
+        return visible(markdown)
+    text, raw_entities = telegramify_markdown.convert(show_html_as_text(markdown), latex_escape=False)
+    entities = []
+    for raw in raw_entities:
+        entity = _entity(raw.to_dict())
+        if entity is not None:
+            entities.append(entity)
+    return visible(text, entities)
 
 
-def fence_opener(markdown: str) -> str | None:
-    """The opening line of a code fence still open at the end of `markdown`, if any."""
-    opener: str | None = None
-    for line in markdown.splitlines():
-        match = _FENCE.match(line)
-        if match is None:
-            continue
-        if opener is None:
-            opener = line.strip()
-        elif match.group(1)[0] == opener[0] and not match.group(2).strip():
-            opener = None
-    return opener
+def _entity(fields: dict[str, Any]) -> Entity | None:
+    """The converter's entity as ours; a link Telegram would refuse loses only its link."""
+    kind = str(fields["type"])
+    url = fields.get("url")
+    if kind == "text_link":
+        url = telegram_url(str(url or ""))
+        if url is None:
+            return None
+    language = fields.get("language")
+    return Entity(
+        kind,
+        int(fields["offset"]),
+        int(fields["length"]),
+        url=url if kind == "text_link" else None,
+        language=str(language) if language and kind == "pre" else None,
+    )
 
 
-def split_point(markdown: str, limit: int = MESSAGE_LIMIT) -> int:
-    """Where to end the first page of `markdown` so that it fits in one message.
+def show_html_as_text(markdown: str) -> str:
+    """Escape the `<` of every inline HTML tag and HTML block, so that it is shown as text.
 
-    Prefers a paragraph break, then a line break, then a space, in the last half of what
-    fits; only a very long unbroken word is cut mid-word. Indices are Python characters, so a
-    cut never falls inside a UTF-16 surrogate pair.
+    CommonMark reads `List<String>` or `if x<y and y>z` as HTML, and an HTML block swallows
+    text up to the next blank line; Telegram cannot show HTML, so the converter would drop it
+    all. Escaping can expose new HTML (a line that now continues a paragraph), so this repeats
+    until none is left; every pass escapes at least one `<`, so it ends.
     """
-    budget = limit - 8  # room for a closing code fence
-    end = _prefix_within(markdown, budget)
-    floor = end // 2
-    for separator in ("\n\n", "\n", " "):
-        at = markdown.rfind(separator, floor, end)
-        if at > 0:
-            return at + len(separator)
-    return max(end, 1)
+    if "<" not in markdown:
+        return markdown
+    while True:
+        data = markdown.encode()
+        starts = []
+        for event, span in pyromark.events_with_range(markdown, options=_OPTIONS):
+            if not isinstance(event, dict):
+                continue
+            if "InlineHtml" in event or "Html" in event:
+                at = data.find(b"<", span["start"], span["end"])
+                if at >= 0:
+                    starts.append(at)
+            elif "InlineMath" in event and data[span["end"] : span["end"] + 1].isdigit():
+                # `$10 and $20` is two prices, not math (the converter's rule too): its text,
+                # HTML included, must be read as Markdown.
+                starts += [span["start"], span["end"] - 1]
+        if not starts:
+            return markdown
+        pieces, last = [], 0
+        for at in sorted(set(starts)):
+            pieces += [data[last:at], b"\\"]
+            last = at
+        pieces.append(data[last:])
+        markdown = b"".join(pieces).decode()
+
+
+def quote_block(header: str, body: str, *, expandable: bool = True) -> Rendered:
+    """A bold header line above a (collapsed) blockquote: how the bot shows a model's thoughts."""
+    head = visible(header)
+    inner = visible(body)
+    if inner.empty:
+        return visible(head.text, (Entity("bold", 0, head.size),))
+    kind = "expandable_blockquote" if expandable else "blockquote"
+    start = head.size + 1
+    entities = [Entity("bold", 0, head.size), Entity(kind, start, inner.size)]
+    return visible(f"{head.text}\n{inner.text}", entities)
+
+
+def tail(text: str, limit: int) -> str:
+    """The end of `text` within `limit` UTF-16 units, led by an ellipsis when cut."""
+    if utf16_len(text) <= limit:
+        return text
+    start = len(text) - _prefix_within(text[::-1], limit - 1)
+    while start < len(text) and _joins_previous(text, start):
+        start += 1
+    return "…" + text[start:]
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """One page split off a longer text: `head` is sent, then `reopen + text[at:]` goes on.
+
+    `reopen` restarts what the cut interrupted: a code fence, or a table's header rows.
+    """
+
+    head: str
+    at: int
+    reopen: str = ""
+
+
+def cut_page(markdown: str, limit: int = MESSAGE_LIMIT) -> Cut:
+    """Split off the first page of `markdown`, one that renders within `limit` UTF-16 units.
+
+    The cut goes, in order of preference, before a heading, between two blocks (never right
+    after a heading, so a heading starts the next page rather than ending this one), between
+    list items, at a line break, at a space, and only for a very long word inside it. Nothing is cut inside a link, emphasis
+    or code span while a better place exists; a code block cut in two is closed here and
+    reopened on the next page, a table continues under its header row.
+    """
+    end = _prefix_within(markdown, max(1, limit - 8))  # room for a closing code fence
+    while True:
+        cut = _cut_within(markdown, end)
+        shown = render(cut.head).size
+        if shown <= limit or cut.at <= 1:
+            return cut
+        end = max(1, min(cut.at - 1, cut.at - (shown - limit) // 2))  # rendering grew it
+
+
+def _cut_within(markdown: str, end: int) -> Cut:
+    """The best cut at or before `end` (an index into `markdown`)."""
+    if end >= len(markdown):
+        return Cut(markdown, len(markdown))
+    window = markdown[:end]
+    places = _Places(window)
+    at = places.best(floor=end // 2, end=end)
+    head, reopen = markdown[:at], ""
+    fence = places.fence_at(at)
+    if fence is not None:
+        marker = fence[: len(fence) - len(fence.lstrip("`~"))]
+        head, reopen = head.rstrip("\n") + "\n" + marker, fence + "\n"
+    else:
+        reopen = places.table_header_at(at)
+        rest = markdown[at : at + 1]
+        if not reopen and markdown[at - 1] != "\n" and rest.isascii() and _PUNCTUATION(rest):
+            # A cut inside a line makes the rest start a line, where `#`, `>`, `-` or a code
+            # fence would mean something the model did not write: escape that character.
+            reopen = "\\"
+    return Cut(head, at, reopen)
+
+
+class _Places:
+    """Where a Markdown text may be cut, read from the parser's events and their ranges."""
+
+    _BLOCKS = ("Paragraph", "Heading", "CodeBlock", "BlockQuote", "List", "Table", "HtmlBlock")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        data = text.encode()
+        index = _char_index(text, len(data))
+        self.blocks: list[tuple[int, bool]] = []  # (start, starts after a heading)
+        self.headings: list[int] = []
+        self.items: list[int] = []
+        self.inline: list[tuple[int, int]] = []
+        self.fences: list[tuple[int, int, str]] = []  # (start, end, opener line)
+        self.tables: list[tuple[int, int]] = []
+        depth = 0
+        after_heading = False
+        for event, span in pyromark.events_with_range(text, options=_OPTIONS):
+            start, stop = index(span["start"]), index(span["end"])
+            if event == "Rule" and depth == 0:
+                self.blocks.append((start, after_heading))
+                after_heading = False
+                continue
+            if not isinstance(event, dict):
+                continue
+            if "Start" in event:
+                tag = event["Start"]
+                name = tag if isinstance(tag, str) else next(iter(tag))
+                if name in self._BLOCKS and depth == 0:
+                    self.blocks.append((start, after_heading))
+                    if name == "Heading" and not after_heading:
+                        self.headings.append(start)
+                if name in self._BLOCKS or name == "Item":
+                    if name == "Item" and depth == 1:
+                        self.items.append(start)
+                    depth += 1
+                elif name in ("Emphasis", "Strong", "Strikethrough", "Link", "Image"):
+                    self.inline.append((start, stop))
+                if name == "CodeBlock" and isinstance(tag, dict) and "Fenced" in tag["CodeBlock"]:
+                    opener = text[start:stop].split("\n", 1)[0].strip()
+                    self.fences.append((start, stop, opener))
+                if name == "Table":
+                    self.tables.append((start, stop))
+            elif "End" in event:
+                tag = event["End"]
+                name = tag if isinstance(tag, str) else next(iter(tag))
+                if name in self._BLOCKS or name == "Item":
+                    depth -= 1
+                    if depth == 0:
+                        after_heading = name == "Heading"
+            elif "Code" in event or "InlineMath" in event or "InlineHtml" in event:
+                self.inline.append((start, stop))
+
+    def best(self, floor: int, end: int) -> int:
+        """The preferred cut in (floor, end]; falls back to `end` at a character boundary."""
+        headings = [at for at in self.headings if floor < at <= end]
+        blocks = [at for at, after_heading in self.blocks if floor < at <= end and not after_heading]
+        items = [at for at in self.items if floor < at <= end]
+        for candidates in (headings, blocks, items):
+            if candidates:
+                return max(candidates)
+        text = self.text
+        for separator in ("\n", " "):
+            at = end
+            while True:
+                at = text.rfind(separator, floor, at)
+                if at < 0:
+                    break
+                if not self._inside_inline(at + 1):
+                    return at + 1
+        at = end
+        while at > floor and (self._inside_inline(at) or _joins_previous(text, at)):
+            at -= 1
+        if at <= floor:
+            at = end
+            while at > 1 and _joins_previous(text, at):
+                at -= 1
+        return max(at, 1)
+
+    def _inside_inline(self, at: int) -> bool:
+        return any(start < at < stop for start, stop in self.inline)
+
+    def fence_at(self, at: int) -> str | None:
+        """The opener line of the fenced code block that a cut at `at` falls inside."""
+        for start, stop, opener in self.fences:
+            if start < at and (at < stop or not self._closed(start, stop)):
+                return opener
+        return None
+
+    def _closed(self, start: int, stop: int) -> bool:
+        body = self.text[start:stop].rstrip("\n")
+        opener = body.split("\n", 1)[0].lstrip()
+        marker = opener[: len(opener) - len(opener.lstrip("`~"))]
+        last = body.rsplit("\n", 1)[-1].strip() if "\n" in body else ""
+        return bool(marker) and last.startswith(marker) and not last.strip(marker[0])
+
+    def table_header_at(self, at: int) -> str:
+        """A table's header and delimiter rows, when a cut falls between its body rows."""
+        for start, stop in self.tables:
+            if start < at <= stop:
+                rows = self.text[start:stop].split("\n", 2)
+                if len(rows) >= 2 and at > start + len(rows[0]) + len(rows[1]) + 1:
+                    return f"{rows[0]}\n{rows[1]}\n"
+        return ""
+
+
+def _char_index(text: str, size: int) -> Any:
+    """A function mapping a UTF-8 byte offset of `text` to its character index."""
+    if text.isascii():
+        return lambda offset: offset
+    starts = []
+    for index, char in enumerate(text):
+        starts.extend([index] * len(char.encode()))
+    starts.append(len(text))
+
+    def index(offset: int) -> int:
+        return starts[min(offset, size)]
+
+    return index
+
+
+def _joins_previous(text: str, at: int) -> bool:
+    """True when a cut before text[at] would split a character a reader sees as one."""
+    if at <= 0 or at >= len(text):
+        return False
+    char, before = text[at], text[at - 1]
+    if unicodedata.combining(char) or char in "\u200d\ufe0e\ufe0f" or before == "\u200d":
+        return True
+    if 0x1F3FB <= ord(char) <= 0x1F3FF:  # skin tone modifiers
+        return True
+    if _regional(char) and _regional(before):
+        run = 0
+        while at - run - 1 >= 0 and _regional(text[at - run - 1]):
+            run += 1
+        return run % 2 == 1  # inside a flag (a pair of regional indicators)
+    return False
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 def _prefix_within(text: str, budget: int) -> int:
@@ -97,30 +517,3 @@ def _prefix_within(text: str, budget: int) -> int:
         if units > budget:
             return index
     return len(text)
-
-
-@dataclass(frozen=True, slots=True)
-class Cut:
-    """One page split off a longer text: `head` is sent, then `reopen + text[at:]` goes on."""
-
-    head: str
-    at: int
-    reopen: str = ""
-
-
-def cut_page(markdown: str, limit: int = MESSAGE_LIMIT, *, plain: bool = False) -> Cut:
-    """Split off one page that fits in a message.
-
-    A code block cut in two is closed on this page and reopened on the next, so both keep
-    their formatting.
-    """
-    at = split_point(markdown, limit)
-    while True:
-        head, reopen = markdown[:at], ""
-        opener = None if plain else fence_opener(head)
-        if opener is not None:
-            fence = opener[: len(opener) - len(opener.lstrip("`~"))]
-            head, reopen = head.rstrip("\n") + "\n" + fence, opener + "\n"
-        if render(head, plain=plain).size <= limit or at <= 1:
-            return Cut(head, at, reopen)
-        at = split_point(markdown[: at - 1], limit)  # rendering grew it: cut earlier
