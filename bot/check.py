@@ -37,7 +37,7 @@ async def _probe(backend: Backend) -> str:
     stream = backend.stream(PROBE)
     try:
         async for chunk in stream:
-            if chunk.strip():
+            if isinstance(chunk, str) and chunk.strip():
                 return f"answered at {backend.address}"
     finally:
         await stream.aclose()  # type: ignore[attr-defined]

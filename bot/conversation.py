@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.delivery import Delivery, DeliveryReport, Outcome, ReplyTarget
+from bot.delivery import Delivery, DeliveryReport, ReplyTarget
 from bot.history import ChatKey, HistoryStore
+from bot.plan import Ending
 from bot.providers.base import ChatBackend
+from bot.reasoning import split_thinking
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +58,13 @@ class Conversations:
 
     async def _stream(self, key: ChatKey, target: ReplyTarget, user_turn: str) -> DeliveryReport:
         messages = self.history.prompt(key, user_turn)
-        report = await self.delivery.deliver(target, self.backend.stream(messages))
-        level = logging.WARNING if report.outcome is Outcome.FAILED else logging.INFO
+        chunks = split_thinking(self.backend.stream(messages))
+        report = await self.delivery.deliver(target, chunks)
+        failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(
-            level,
-            "answer chat=%s backend=%s chars=%d first_chunk=%s total=%.2fs calls=%d outcome=%s%s",
+            logging.WARNING if failed else logging.INFO,
+            "answer chat=%s backend=%s chars=%d first_chunk=%s total=%.2fs calls=%d "
+            "outcome=%s%s%s",
             target.chat_id,
             self.backend.name,
             len(report.text),
@@ -68,6 +72,7 @@ class Conversations:
             report.total,
             report.telegram_calls,
             report.outcome.value,
+            "" if report.delivered else " undelivered",
             f" error={report.error}" if report.error else "",
         )
         return report

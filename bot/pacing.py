@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -63,12 +62,12 @@ class WriteBudget:
         rate: float,
         private_interval: float,
         group_interval: float,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.slot = 1.0 / rate
         self.private_interval = private_interval
         self.group_interval = group_interval
-        self._clock = clock
+        self._clock = clock or _loop_time
         self._paces: dict[int, _Pace] = {}
         self._next_slot = 0.0
         self._waiters: list[_Waiter] = []
@@ -103,6 +102,19 @@ class WriteBudget:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
             raise
+
+    def spare(self, chat_id: int) -> bool:
+        """Take a write nobody is waiting for, for a "typing…" action: True when a global slot
+        is free now, no write waits and the chat is not held. The chat's own pace is not
+        spent, so it never delays a message; under load it is simply refused."""
+        now = self._clock()
+        if self._waiters or now < self._next_slot:
+            return False
+        pace = self._paces.get(chat_id)
+        if pace is not None and pace.blocked_until > now:
+            return False
+        self._next_slot = max(self._next_slot, now - self.slot) + self.slot
+        return True
 
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said `retry_after`: nothing goes to this chat for exactly that long, then
@@ -208,3 +220,8 @@ class WriteBudget:
         self._wakeup.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+
+
+def _loop_time() -> float:
+    """The event loop's clock, so a test loop with virtual time drives the budget too."""
+    return asyncio.get_running_loop().time()

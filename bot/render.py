@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -172,8 +172,9 @@ def _clean(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
         if char in _DROPPED:
             continue
         if 0xD800 <= ord(char) <= 0xDFFF:
-            char = "\ufffd"  # a lone surrogate is not UTF-8; Telegram would refuse the text
-        kept.append(" " if ord(char) < 32 and char != "\n" else char)
+            kept.append("\ufffd")  # a lone surrogate is not UTF-8; Telegram would refuse it
+        else:
+            kept.append(" " if ord(char) < 32 and char != "\n" else char)
         new += units
     new_at[old] = new
     moved = []
@@ -197,8 +198,8 @@ def telegram_url(url: str) -> str | None:
     lowered = url.lower()
     if lowered.startswith("tg:"):
         rest = url[3:].removeprefix("//")
-        host = _TG_HOST.match(rest)
-        if host is None or rest[host.end() : host.end() + 1] not in ("", "/", "?"):
+        found = _TG_HOST.match(rest)
+        if found is None or rest[found.end() : found.end() + 1] not in ("", "/", "?"):
             return None
         return url
     if "://" not in url:
@@ -227,7 +228,8 @@ def render(markdown: str, *, plain: bool = False) -> Rendered:
     """Markdown -> what Telegram shows; `plain` shows the source text as it is."""
     if plain:
         return visible(markdown)
-    text, raw_entities = telegramify_markdown.convert(show_html_as_text(markdown), latex_escape=False)
+    source = show_html_as_text(markdown)
+    text, raw_entities = telegramify_markdown.convert(source, latex_escape=False)
     entities = []
     for raw in raw_entities:
         entity = _entity(raw.to_dict())
@@ -267,7 +269,7 @@ def show_html_as_text(markdown: str) -> str:
     while True:
         data = markdown.encode()
         starts = []
-        for event, span in pyromark.events_with_range(markdown, options=_OPTIONS):
+        for event, span in _events(markdown):
             if not isinstance(event, dict):
                 continue
             if "InlineHtml" in event or "Html" in event:
@@ -325,25 +327,27 @@ class Cut:
     reopen: str = ""
 
 
-def cut_page(markdown: str, limit: int = MESSAGE_LIMIT) -> Cut:
+def cut_page(markdown: str, limit: int = MESSAGE_LIMIT, *, plain: bool = False) -> Cut:
     """Split off the first page of `markdown`, one that renders within `limit` UTF-16 units.
 
     The cut goes, in order of preference, before a heading, between two blocks (never right
     after a heading, so a heading starts the next page rather than ending this one), between
-    list items, at a line break, at a space, and only for a very long word inside it. Nothing is cut inside a link, emphasis
-    or code span while a better place exists; a code block cut in two is closed here and
-    reopened on the next page, a table continues under its header row.
+    list items, at a line break, at a space, and only for a very long word inside it.
+    Nothing is cut inside a link, emphasis or code span while a better place exists; a code
+    block cut in two is closed here and reopened on the next page, a table continues under
+    its header row. `plain` text is
+    cut at the same places but never reopened or escaped.
     """
     end = _prefix_within(markdown, max(1, limit - 8))  # room for a closing code fence
     while True:
-        cut = _cut_within(markdown, end)
-        shown = render(cut.head).size
+        cut = _cut_within(markdown, end, plain=plain)
+        shown = render(cut.head, plain=plain).size
         if shown <= limit or cut.at <= 1:
             return cut
         end = max(1, min(cut.at - 1, cut.at - (shown - limit) // 2))  # rendering grew it
 
 
-def _cut_within(markdown: str, end: int) -> Cut:
+def _cut_within(markdown: str, end: int, *, plain: bool) -> Cut:
     """The best cut at or before `end` (an index into `markdown`)."""
     if end >= len(markdown):
         return Cut(markdown, len(markdown))
@@ -351,6 +355,8 @@ def _cut_within(markdown: str, end: int) -> Cut:
     places = _Places(window)
     at = places.best(floor=end // 2, end=end)
     head, reopen = markdown[:at], ""
+    if plain:
+        return Cut(head, at)
     fence = places.fence_at(at)
     if fence is not None:
         marker = fence[: len(fence) - len(fence.lstrip("`~"))]
@@ -382,7 +388,7 @@ class _Places:
         self.tables: list[tuple[int, int]] = []
         depth = 0
         after_heading = False
-        for event, span in pyromark.events_with_range(text, options=_OPTIONS):
+        for event, span in _events(text):
             start, stop = index(span["start"]), index(span["end"])
             if event == "Rule" and depth == 0:
                 self.blocks.append((start, after_heading))
@@ -421,7 +427,7 @@ class _Places:
     def best(self, floor: int, end: int) -> int:
         """The preferred cut in (floor, end]; falls back to `end` at a character boundary."""
         headings = [at for at in self.headings if floor < at <= end]
-        blocks = [at for at, after_heading in self.blocks if floor < at <= end and not after_heading]
+        blocks = [at for at, after in self.blocks if floor < at <= end and not after]
         items = [at for at in self.items if floor < at <= end]
         for candidates in (headings, blocks, items):
             if candidates:
@@ -471,19 +477,20 @@ class _Places:
         return ""
 
 
-def _char_index(text: str, size: int) -> Any:
+def _events(markdown: str) -> list[tuple[Any, dict[str, int]]]:
+    """The parser's events with their UTF-8 byte ranges in `markdown`."""
+    return list(pyromark.events_with_range(markdown, options=_OPTIONS))  # type: ignore[arg-type]
+
+
+def _char_index(text: str, size: int) -> Callable[[int], int]:
     """A function mapping a UTF-8 byte offset of `text` to its character index."""
     if text.isascii():
         return lambda offset: offset
     starts = []
-    for index, char in enumerate(text):
-        starts.extend([index] * len(char.encode()))
+    for position, char in enumerate(text):
+        starts.extend([position] * len(char.encode()))
     starts.append(len(text))
-
-    def index(offset: int) -> int:
-        return starts[min(offset, size)]
-
-    return index
+    return lambda offset: starts[min(offset, size)]
 
 
 def _joins_previous(text: str, at: int) -> bool:

@@ -30,6 +30,19 @@ _EN: Final[dict[str, str]] = {
     "stopped": "⏹ Stopped.",
     "shutdown": "⚠️ The answer was interrupted: the bot is restarting. Please ask again.",
     "empty": "the model returned an empty answer",
+    "too_slow": (
+        "Sorry, the model took too long to answer (longer than this bot allows). Please try "
+        "again, or ask for something shorter."
+    ),
+    "too_slow_cut": "⚠️ The answer was cut: the model took longer than this bot allows.",
+    "length_cut": "✂️ The model's length limit cut this answer short.",
+    "length_thinking": (
+        "Sorry, the model reached its length limit while still thinking, before it could "
+        "answer. Please ask again, perhaps for something smaller."
+    ),
+    "part_refused": "⚠️ Telegram refused to show this part of the answer.",
+    "thinking": "💭 Thinking…",
+    "thoughts": "💭 Thoughts",
     "reason_unavailable": "the model service is unavailable",
     "reason_timeout": "the model service did not respond in time",
     "reason_rejected": "the model service rejected the request",
@@ -69,6 +82,19 @@ _RU: Final[dict[str, str]] = {
     "stopped": "⏹ Остановлено.",
     "shutdown": "⚠️ Ответ прерван: бот перезапускается. Спросите, пожалуйста, ещё раз.",
     "empty": "модель вернула пустой ответ",
+    "too_slow": (
+        "Извините, модель отвечала слишком долго (дольше, чем позволяет бот). Попробуйте "
+        "ещё раз или попросите о чём-нибудь покороче."
+    ),
+    "too_slow_cut": "⚠️ Ответ обрезан: модель отвечала дольше, чем позволяет бот.",
+    "length_cut": "✂️ Ответ обрезан ограничением длины модели.",
+    "length_thinking": (
+        "Извините, модель упёрлась в ограничение длины, ещё размышляя, и не успела ответить. "
+        "Спросите ещё раз, возможно, о чём-то поменьше."
+    ),
+    "part_refused": "⚠️ Telegram отказался показать эту часть ответа.",
+    "thinking": "💭 Размышляю…",
+    "thoughts": "💭 Размышления",
     "reason_unavailable": "сервис модели недоступен",
     "reason_timeout": "сервис модели не ответил вовремя",
     "reason_rejected": "сервис модели отклонил запрос",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import errno
+import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,8 +20,28 @@ import aiohttp
 Message = Mapping[str, str]
 """One chat turn: `{"role": "user" | "assistant" | "system", "content": "..."}`."""
 Messages = Sequence[Message]
-AsyncResult = AsyncIterator[str]
 
+
+@dataclass(frozen=True, slots=True)
+class Reasoning:
+    """A piece of the model's thinking (`reasoning_content`, or text inside `<think>`), as g4f
+    yields it beside the answer's text; shown collapsed, never part of the answer."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FinishReason:
+    """Why the model stopped (`stop`, `length`, `content_filter`...), as g4f yields it."""
+
+    reason: str
+
+
+Chunk = str | Reasoning | FinishReason
+"""What a provider's stream yields: answer text, thinking, or the finish reason."""
+AsyncResult = AsyncIterator[Chunk]
+
+_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_IDLE_TIMEOUT = 60.0
 
@@ -48,6 +69,12 @@ class BackendRejected(BackendError):
     """The backend answered 4xx (bad key, bad request, unknown model)."""
 
     reason = "rejected"
+
+
+class BackendEmpty(BackendError):
+    """The backend answered, but with no text at all."""
+
+    reason = "empty"
 
 
 class BackendTimeout(BackendError):
@@ -211,6 +238,14 @@ async def open_stream(
                 body = await response.text(errors="replace")
                 detail = error_detail(body)
                 raise http_error(response.status, detail, backend=backend, url=endpoint)
+            if response.content_type == "text/html":
+                # An error page with status 200 (a proxy, a captive portal, a dead service's
+                # parking page) is not an answer: showing it, or keeping it in history, is wrong.
+                page = (await response.content.read(65536)).decode(errors="replace")
+                title = _HTML_TITLE.search(page)
+                what = " ".join(title.group(1).split())[:120] if title else "no title"
+                message = f"{endpoint} answered with an HTML page ({what}) instead of a stream"
+                raise BackendUnavailable(message, backend=backend, url=endpoint)
             yield response
     except (aiohttp.ClientError, TimeoutError) as exc:
         raise transport_error(exc, backend=backend, url=endpoint, idle=options.idle) from exc

@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from bot.providers.base import (
     AsyncResult,
+    BackendEmpty,
     BackendError,
-    BackendUnavailable,
     ChatBackend,
+    Chunk,
     Messages,
 )
 
@@ -44,7 +45,7 @@ class FailoverChain:
     def name(self) -> str:
         return ",".join(backend.name for backend in self.backends)
 
-    async def stream(self, messages: Messages) -> AsyncIterator[str]:
+    async def stream(self, messages: Messages) -> AsyncIterator[Chunk]:
         """Yield the answer of the first backend that produces a chunk.
 
         Retriable errors (`BackendError.retriable`) before the first chunk are retried on the
@@ -65,7 +66,7 @@ class FailoverChain:
                         first = await anext(inner)
                     except StopAsyncIteration:
                         address = str(getattr(backend, "address", "") or "")
-                        last = BackendUnavailable(
+                        last = BackendEmpty(
                             f"empty answer from {backend.name}", backend=backend.name, url=address
                         )
                         self._log(backend.name, attempt, last, retry=False, following=following)

@@ -18,7 +18,9 @@ from bot.providers.base import (
     BackendError,
     BackendRejected,
     BackendUnavailable,
+    FinishReason,
     Messages,
+    Reasoning,
     StreamOptions,
     decode_stream,
     open_stream,
@@ -126,7 +128,6 @@ class OpenAI(AsyncGeneratorProvider):
             headers["Authorization"] = f"Bearer {api_key}"
         payload = {"model": model, "messages": [dict(m) for m in messages], "stream": True}
         parser = EventStreamParser()
-        finished = False
         async with (
             open_stream(
                 endpoint,
@@ -143,14 +144,19 @@ class OpenAI(AsyncGeneratorProvider):
                 for event in parser.feed(text):
                     if event.data == DONE:
                         return
-                    content, done = _read_event(event.data, backend=cls.name(), url=endpoint)
-                    finished = finished or done
-                    if content:
-                        yield content
-        if not finished:
-            # A clean end of body without [DONE] or a finish_reason means a cut-off answer.
-            message = f"stream from {endpoint} ended before the answer finished"
-            raise BackendUnavailable(message, backend=cls.name(), url=endpoint)
+                    delta = _read_event(event.data, backend=cls.name(), url=endpoint)
+                    if delta.reasoning:
+                        yield Reasoning(delta.reasoning)
+                    if delta.content:
+                        yield delta.content
+                    if delta.finish_reason is not None:
+                        # The answer is complete here, even if the server keeps the
+                        # connection open (some send usage or nothing at all after it).
+                        yield FinishReason(delta.finish_reason)
+                        return
+        # A clean end of body without [DONE] or a finish_reason means a cut-off answer.
+        message = f"stream from {endpoint} ended before the answer finished"
+        raise BackendUnavailable(message, backend=cls.name(), url=endpoint)
 
 
 def error_message(body: str) -> str:
@@ -170,8 +176,21 @@ def error_message(body: str) -> str:
     return body
 
 
-def _read_event(data: str, *, backend: str, url: str) -> tuple[str, bool]:
-    """Return (content, finished) of one chunk event; raise on error events and garbage."""
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """What one chunk event adds: answer text, thinking, and the finish reason if it ends."""
+
+    content: str = ""
+    reasoning: str = ""
+    finish_reason: str | None = None
+
+
+def _read_event(data: str, *, backend: str, url: str) -> Delta:
+    """Read one chunk event; raise on error events and garbage.
+
+    Thinking arrives as `reasoning_content` (DeepSeek, vLLM, llama.cpp) or `reasoning`
+    (OpenRouter, Ollama, gpt-oss servers) beside `content`.
+    """
     try:
         event = json.loads(data)
     except ValueError:
@@ -182,13 +201,21 @@ def _read_event(data: str, *, backend: str, url: str) -> tuple[str, bool]:
         raise _stream_error(event["error"], backend=backend, url=url)
     choices = event.get("choices")
     if not choices:
-        return "", False  # e.g. a usage-only chunk
+        return Delta()  # e.g. a usage-only chunk
     choice = choices[0] if isinstance(choices, list) else None
     if not isinstance(choice, dict):
         raise BackendUnavailable(f"malformed event from {url}", backend=backend, url=url)
     delta = choice.get("delta")
-    content = delta.get("content") if isinstance(delta, dict) else None
-    return (content if isinstance(content, str) else ""), choice.get("finish_reason") is not None
+    if not isinstance(delta, dict):
+        delta = {}
+    content = delta.get("content")
+    reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+    finish = choice.get("finish_reason")
+    return Delta(
+        content=content if isinstance(content, str) else "",
+        reasoning=reasoning if isinstance(reasoning, str) else "",
+        finish_reason=str(finish) if finish is not None else None,
+    )
 
 
 def _stream_error(error: Any, *, backend: str, url: str) -> BackendError:

@@ -6,7 +6,7 @@ from itertools import pairwise
 
 import pytest
 
-from bot import delivery
+from bot import plan
 from bot.render import render
 from tests.conftest import BotFactory
 from tests.servers.backends import FakeCromicle, Script, echo_answer
@@ -159,16 +159,25 @@ async def test_markdown_is_shown_as_telegram_formatting(
     assert "**" not in message.text
 
 
-async def test_rejected_formatting_is_sent_again_as_plain_text(
+async def test_refused_formatting_costs_the_links_first_and_never_shows_markdown(
     telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
 ) -> None:
-    cromicle.push(Script(chunks=["**bold** answer"]))
-    telegram.fail_next(
-        "sendMessage", error_code=400, description="Bad Request: can't parse entities: test"
-    )
+    cromicle.push(Script(chunks=["**bold** answer, [a link](https://example.com)"]))
+    cromicle.push(Script(chunks=["**bold** again, [a link](https://example.com)"]))
+    refused = "Bad Request: can't parse entities: test"
+    telegram.fail_next("sendMessage", error_code=400, description=refused)
     async with bot():
         telegram.add_message(CHAT, "x")
-        await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["**bold** answer"])
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+        first = telegram.bot_messages(CHAT)[0]
+        assert first.text == "bold answer, a link"
+        assert [e["type"] for e in first.entities] == ["bold"]  # only the link went
+        telegram.fail_next("sendMessage", error_code=400, description=refused, count=2)
+        telegram.add_message(CHAT, "y")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+    second = telegram.bot_messages(CHAT)[1]
+    assert second.text == "bold again, a link"  # no `**` or `](` ever shown
+    assert second.entities == []
 
 
 async def test_long_answer_continues_in_new_messages_without_loss(
@@ -273,7 +282,7 @@ async def test_a_draft_is_shown_again_while_the_model_is_silent(
     bot: BotFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(delivery, "DRAFT_REFRESH", 0.3)
+    monkeypatch.setattr(plan, "DRAFT_REFRESH", 0.3)
     cromicle.push(Script(chunks=["Thinking", " done"], delay=1.5))
     async with bot(stream_mode="auto"):
         telegram.add_message(CHAT, "hard question")

@@ -41,7 +41,8 @@ async def server() -> AsyncIterator[FakeCromicle]:
 
 
 async def collect(messages: Sequence[dict[str, str]], **kwargs: Any) -> list[str]:
-    return [chunk async for chunk in Cromicle.create_async_generator("", messages, **kwargs)]
+    stream = Cromicle.create_async_generator("", messages, **kwargs)
+    return [chunk async for chunk in stream if isinstance(chunk, str)]
 
 
 def user(text: str) -> list[dict[str, str]]:
@@ -178,7 +179,7 @@ async def test_http_400_is_rejected_quoting_the_body(server: FakeCromicle) -> No
 
 async def test_stall_past_idle_timeout_is_a_timeout(server: FakeCromicle) -> None:
     server.push(Script(chunks=["partial"], stall_after=1))
-    seen: list[str] = []
+    seen: list[object] = []
     with pytest.raises(BackendTimeout, match=r"no chunk from .* within 0\.3 s"):
         async with asyncio.timeout(5):
             async for text in Cromicle.create_async_generator(

