@@ -83,7 +83,13 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
     budget = WriteBudget(
         settings.telegram_rate, settings.private_chat_interval, settings.group_chat_interval
     )
-    delivery = Delivery(bot, budget, drafts=settings.stream_mode == "auto")
+    delivery = Delivery(
+        bot,
+        budget,
+        drafts=settings.stream_mode == "auto",
+        show_reasoning=settings.reasoning == "show",
+        max_answer_seconds=settings.backend_max_answer_seconds,
+    )
     history = HistoryStore(
         system_prompt=settings.system_prompt,
         max_messages=settings.history_max_messages,

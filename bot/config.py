@@ -90,6 +90,16 @@ class Settings(BaseSettings):
     backend_retries: int = Field(
         default=1, ge=0, le=10, description="Retries per backend before the first chunk"
     )
+    backend_max_answer_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        le=86400,
+        description="Seconds one answer may stream in total before it is cut with a note",
+    )
+    reasoning: Literal["show", "hide"] = Field(
+        default="show",
+        description="A reasoning model's thoughts: show them collapsed above the answer, or hide",
+    )
 
     # Conversation
     system_prompt: str = Field(default="", description="System message put before every chat")

@@ -207,6 +207,7 @@ class AnswerPlan:
 
     def priority(self) -> int:
         """For the write budget, asked at grant time: finals and continuations first."""
+        self._layout()
         if self.ended:
             return Priority.FINAL
         if len(self.pages) > 1:
@@ -381,7 +382,7 @@ class AnswerPlan:
         # Reopen the layout from this page: later pages have no message yet (pages are
         # completed in order), so they are simply cut again.
         del self.pages[index + 1 :]
-        page.markdown, page.body = None, None
+        page.markdown, page.body, page.content = None, None, None
         self._settled, self._notice = False, None
 
     # --- layout ------------------------------------------------------------------------
@@ -396,7 +397,7 @@ class AnswerPlan:
             if not self._overflows(markdown, limit):
                 return
             cut = cut_page(markdown, limit, plain=self.plain)
-            page.markdown = cut.head
+            page.markdown, page.content = cut.head, None
             self._version += 1
             start = page.start + max(0, cut.at - len(page.reopen))
             self.pages.append(_Page(start=start, reopen=cut.reopen))
@@ -427,7 +428,7 @@ class AnswerPlan:
         index = len(self.pages) - 1
         page = self.pages[index]
         if self._content(index).size > page.limit:
-            page.markdown = page.reopen + self.text[page.start :]
+            page.markdown, page.content = page.reopen + self.text[page.start :], None
             self.pages.append(_Page(start=len(self.text)))  # the notice gets its own message
             self._version += 1
 

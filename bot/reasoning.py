@@ -37,13 +37,18 @@ async def split_thinking(chunks: AsyncIterator[Chunk]) -> AsyncIterator[Chunk]:
             if end >= 0:
                 if pending[:end]:
                     yield Reasoning(pending[:end])
-                state, pending = "answer", pending[end + len(CLOSE) :].lstrip("\n")
+                state, pending = "after", pending[end + len(CLOSE) :]
             else:
                 keep = _partial_suffix(pending, CLOSE)
                 if len(pending) > keep:
                     yield Reasoning(pending[: len(pending) - keep])
                     pending = pending[len(pending) - keep :]
                 continue
+        if state == "after":  # the blank lines between the thoughts and the answer
+            pending = pending.lstrip("\n")
+            if not pending:
+                continue
+            state = "answer"
         if state == "answer" and pending:
             yield pending
             pending = ""

@@ -66,6 +66,15 @@ class Script:
     """After the stream ended (OpenAI: after `[DONE]`), keep the connection open until close()."""
     gate: Callable[[int], Awaitable[None]] | None = None
     """Awaited before acting at each position; keeps the server in lock step with a consumer."""
+    content_type: str | None = None
+    """Override the stream's Content-Type (say, text/html for an error page sent with 200)."""
+    reasoning: Sequence[str] = ()
+    """OpenAI only: thinking deltas sent before the chunks, in the field `reasoning_field`."""
+    reasoning_field: str = "reasoning_content"
+    finish_reason: str = "stop"
+    """OpenAI only: the finish_reason of the last event ("length" for a token-limit cut)."""
+    done: bool = True
+    """OpenAI only: send `data: [DONE]` after the finish event (False: nothing after it)."""
 
 
 ScriptSource = Script | Callable[[dict[str, Any]], Script] | None
@@ -286,9 +295,10 @@ class _FakeBackend:
         script = self._next_script(body)
         if not 200 <= script.status < 300:
             return self.error_response(script)
+        content_type = script.content_type or self.content_type
         response = web.StreamResponse(
             status=script.status,
-            headers={"content-type": self.content_type, "cache-control": "no-cache"},
+            headers={"content-type": content_type, "cache-control": "no-cache"},
         )
         await response.prepare(request)
         self.active += 1
@@ -442,7 +452,11 @@ class FakeOpenAI(_FakeBackend):
     def prologue(self, script: Script, body: dict[str, Any]) -> list[bytes]:
         role = self._event(self._chunk(body, {"role": "assistant"}, None), script)
         keep_alive = f": keep-alive{script.newline}{script.newline}".encode()
-        return [role, keep_alive]
+        thoughts = [
+            self._event(self._chunk(body, {script.reasoning_field: piece}, None), script)
+            for piece in script.reasoning
+        ]
+        return [role, keep_alive, *thoughts]
 
     def encode_chunk(self, chunk: bytes | str, script: Script, body: dict[str, Any]) -> bytes:
         if isinstance(chunk, bytes):
@@ -453,10 +467,8 @@ class FakeOpenAI(_FakeBackend):
         if script.sse_error is not None:
             error = {"message": script.sse_error, "type": script.sse_error_type, "code": None}
             return [self._event({"error": error}, script)]
-        return [
-            self._event(self._chunk(body, {}, "stop"), script),
-            self._event("[DONE]", script),
-        ]
+        finish = self._event(self._chunk(body, {}, script.finish_reason), script)
+        return [finish, self._event("[DONE]", script)] if script.done else [finish]
 
 
 def _compact(payload: Any) -> str:
