@@ -8,8 +8,14 @@ and answers like Telegram does where a bot's behaviour depends on it: message id
 entity validation, "message is not modified", flood control with ``retry_after``, drafts,
 long polling and blocked users.
 
-Everything runs on the event loop that called :meth:`FakeTelegram.start`; the helper
-methods (``add_message`` etc.) must be called from that loop's thread.
+Request handling is transport-independent: :meth:`FakeTelegram.dispatch` answers one call
+with a :class:`Reply`, the HTTP handler is a thin shell over it, and
+``tests.servers.inprocess.InProcessSession`` calls it directly (no sockets), so scenarios can
+run on an event loop with virtual time. Every time the server reads (arrival, flood buckets,
+``retry_after`` deadlines) comes from the ``clock`` passed to the constructor.
+
+Everything runs on one event loop; the helper methods (``add_message`` etc.) must be called
+from that loop's thread.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ __all__ = [
     "Call",
     "FakeTelegram",
     "Limits",
+    "Reply",
     "parse_markup",
     "utf16_len",
 ]
@@ -140,7 +147,7 @@ _LEADING_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?
 class Limits:
     """Telegram-like flood limits.
 
-    All token buckets are measured at request arrival (``time.monotonic()``).
+    All token buckets are measured at request arrival, on the server's ``clock``.
     """
 
     private_rate: float = 1.0  # writes per second per private chat (chat_id > 0)
@@ -157,7 +164,7 @@ class Call:
 
     method: str
     params: dict[str, Any]
-    at: float  # time.monotonic() when the request arrived
+    at: float  # the server's clock when the request arrived
     status: int
     description: str | None
     result: Any
@@ -167,6 +174,20 @@ class Call:
     def ok(self) -> bool:
         """Whether Telegram would have answered ``"ok": true``."""
         return self.status == 200
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to one call, as any transport must deliver it.
+
+    ``body`` is exactly what the HTTP server sends (JSON, or an HTML error page), so a
+    transport hands it to aiogram's ``check_response`` unchanged.
+    """
+
+    status: int
+    body: str
+    content_type: str = "application/json"
+    lost: bool = False  # the call took effect but the answer never reaches the client
 
 
 @dataclass
@@ -833,6 +854,7 @@ class FakeTelegram:
         first_name: str = "Test Bot",
         limits: Limits | None = None,
         drafts_supported: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.bot_id = bot_id
@@ -840,6 +862,7 @@ class FakeTelegram:
         self.first_name = first_name
         self.limits = limits
         self.drafts_supported = drafts_supported
+        self.clock = clock
 
         self.calls: list[Call] = []
         self.too_many_requests = 0
@@ -1372,9 +1395,41 @@ class FakeTelegram:
         raise _ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
 
     async def _handle(self, request: web.Request) -> web.Response:
-        at = time.monotonic()
-        token = request.match_info["token"]
-        name = request.match_info["method"]
+        """HTTP shell over :meth:`_serve`; a lost answer closes the connection unanswered."""
+        at = self.clock()
+        reply = await self._serve(
+            request.match_info["token"],
+            request.match_info["method"],
+            at,
+            lambda: self._read_params(request),
+        )
+        if reply.lost:
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()  # never written: the transport is already closed
+        return web.Response(text=reply.body, status=reply.status, content_type=reply.content_type)
+
+    async def dispatch(self, token: str, method: str, params: dict[str, Any]) -> Reply:
+        """Answer one Bot API call without HTTP.
+
+        ``params`` are the fields an HTTP form would carry (strings, JSON-encoded where aiogram
+        encodes them); already-decoded values are accepted too.
+        """
+        at = self.clock()
+
+        async def read() -> dict[str, Any]:
+            return _normalise(params)
+
+        return await self._serve(token, method, at, read)
+
+    async def _serve(
+        self,
+        token: str,
+        name: str,
+        at: float,
+        read: Callable[[], Awaitable[dict[str, Any]]],
+    ) -> Reply:
+        """Run one call, record it and build the reply every transport sends."""
         spec = self._methods.get(name.lower())
         method = spec.name if spec is not None else name
         params: dict[str, Any] = {}
@@ -1382,7 +1437,7 @@ class FakeTelegram:
         status, description, result = 200, None, None
         parameters: dict[str, Any] | None = None
         try:
-            params = await self._read_params(request)
+            params = await read()
             chat_id = _chat_id_of(params.get("chat_id"))
             if token != self.token:
                 raise _ApiError(401, "Unauthorized")
@@ -1428,7 +1483,7 @@ class FakeTelegram:
             body = {"ok": False, "error_code": status, "description": description}
             if parameters:
                 body["parameters"] = parameters
-        return web.json_response(body, status=status)
+        return Reply(status, json.dumps(body))
 
     # ------------------------------------------------------------------ API methods
 

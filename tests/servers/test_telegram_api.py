@@ -3,14 +3,18 @@
 Why through aiogram: the fake is only useful if aiogram's serialisation (multipart + JSON
 fields) and error classification (TelegramRetryAfter, TelegramBadRequest, ...) see the
 same shapes they would see from Telegram, so every behaviour is asserted from the client.
+The ``bot`` fixtures run each test over both transports: HTTP (``AiohttpSession``) and
+in-process (``InProcessSession``), which must be indistinguishable to the client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import selectors
+import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import pytest
@@ -28,15 +32,21 @@ from aiogram.exceptions import (
 from aiogram.methods import GetMe
 from aiogram.types import BotCommand, Message, MessageEntity, ReplyParameters, Update
 
+from tests.servers.inprocess import InProcessSession
 from tests.servers.telegram_api import FakeTelegram, Limits, parse_markup, utf16_len
 
 TOKEN = "123456:TEST-TOKEN"
 CHAT = 42
 GROUP = -1001234567890
 
+Transport = Literal["http", "inprocess"]
+TRANSPORTS: list[Transport] = ["http", "inprocess"]
 
-def make_bot(server: FakeTelegram, token: str = TOKEN) -> Bot:
-    """A real aiogram Bot pointed at the fake server."""
+
+def make_bot(server: FakeTelegram, token: str = TOKEN, transport: Transport = "http") -> Bot:
+    """A real aiogram Bot pointed at the fake server, over HTTP or in-process."""
+    if transport == "inprocess":
+        return Bot(token=token, session=InProcessSession(server))
     session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
     return Bot(token=token, session=session)
 
@@ -59,16 +69,16 @@ async def limited() -> AsyncIterator[FakeTelegram]:
     assert tg.internal_errors == []
 
 
-@pytest.fixture
-async def bot(server: FakeTelegram) -> AsyncIterator[Bot]:
-    client = make_bot(server)
+@pytest.fixture(params=TRANSPORTS)
+async def bot(server: FakeTelegram, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    client = make_bot(server, transport=request.param)
     yield client
     await client.session.close()
 
 
-@pytest.fixture
-async def limited_bot(limited: FakeTelegram) -> AsyncIterator[Bot]:
-    client = make_bot(limited)
+@pytest.fixture(params=TRANSPORTS)
+async def limited_bot(limited: FakeTelegram, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    client = make_bot(limited, transport=request.param)
     yield client
     await client.session.close()
 
@@ -97,8 +107,9 @@ async def test_get_me(server: FakeTelegram, bot: Bot) -> None:
     assert [c.method for c in server.calls] == ["getMe"]
 
 
-async def test_wrong_token_is_unauthorized(server: FakeTelegram) -> None:
-    other = make_bot(server, token="999:WRONG")
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_wrong_token_is_unauthorized(server: FakeTelegram, transport: Transport) -> None:
+    other = make_bot(server, token="999:WRONG", transport=transport)
     try:
         with pytest.raises(TelegramUnauthorizedError, match="Unauthorized"):
             await other.get_me()
@@ -107,21 +118,17 @@ async def test_wrong_token_is_unauthorized(server: FakeTelegram) -> None:
     assert server.calls[-1].status == 401
 
 
-async def test_unknown_method_is_not_found(server: FakeTelegram) -> None:
+async def test_unknown_method_is_not_found(server: FakeTelegram, bot: Bot) -> None:
     status, body = await raw_post(server, f"/bot{TOKEN}/noSuchMethod")
     assert status == 404
     assert body == {"ok": False, "error_code": 404, "description": "Not Found"}
+
     # and aiogram maps it to TelegramNotFound
-    bot = make_bot(server)
-    try:
+    class Bogus(GetMe):
+        __api_method__ = "bogusMethod"
 
-        class Bogus(GetMe):
-            __api_method__ = "bogusMethod"
-
-        with pytest.raises(TelegramNotFound):
-            await bot(Bogus())
-    finally:
-        await bot.session.close()
+    with pytest.raises(TelegramNotFound):
+        await bot(Bogus())
 
 
 async def test_json_and_urlencoded_bodies_are_accepted(server: FakeTelegram) -> None:
@@ -346,9 +353,10 @@ async def test_group_rate_gives_longer_retry_after(
     assert info.value.retry_after == 3  # 20 messages per minute -> one token per 3 s
 
 
-async def test_global_bucket() -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_global_bucket(transport: Transport) -> None:
     async with FakeTelegram(limits=Limits(global_rate=1.0, global_burst=2.0)) as tg:
-        client = make_bot(tg)
+        client = make_bot(tg, transport=transport)
         try:
             await client.send_message(1, "a")
             await client.send_message(2, "b")
@@ -451,14 +459,15 @@ async def test_update_shapes_parse_in_aiogram(server: FakeTelegram, bot: Bot) ->
     assert stopped.stopped_message_generation.chat.id == CHAT
 
 
-async def test_dispatcher_polling_end_to_end(server: FakeTelegram) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_dispatcher_polling_end_to_end(server: FakeTelegram, transport: Transport) -> None:
     dp = Dispatcher()
 
     @dp.message()
     async def echo(message: Message) -> None:
         await message.answer(f"echo: {message.text}")
 
-    client = make_bot(server)
+    client = make_bot(server, transport=transport)
     polling = asyncio.create_task(
         dp.start_polling(client, handle_signals=False, polling_timeout=30)
     )
@@ -513,9 +522,10 @@ async def test_draft_rules(server: FakeTelegram, bot: Bot) -> None:
     assert server.drafts(CHAT) == {}
 
 
-async def test_drafts_unsupported() -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_drafts_unsupported(transport: Transport) -> None:
     async with FakeTelegram(drafts_supported=False) as tg:
-        client = make_bot(tg)
+        client = make_bot(tg, transport=transport)
         try:
             with pytest.raises(TelegramBadRequest, match="method not available"):
                 await client.send_message_draft(CHAT, draft_id=1, text="hi")
@@ -574,3 +584,103 @@ async def test_commands(server: FakeTelegram, bot: Bot) -> None:
     assert await bot.delete_my_commands()
     assert server.commands == []
     assert await bot.get_my_commands() == []
+
+
+# --------------------------------------------------------------------------- transports
+
+
+async def test_dispatch_answers_without_http() -> None:
+    """The core needs no running HTTP server: the reply carries the exact HTTP body."""
+    tg = FakeTelegram()
+    reply = await tg.dispatch(TOKEN, "sendMessage", {"chat_id": str(CHAT), "text": "hi"})
+    assert (reply.status, reply.content_type, reply.lost) == (200, "application/json", False)
+    body = json.loads(reply.body)
+    assert body["ok"] is True
+    assert body["result"]["text"] == "hi"
+    reply = await tg.dispatch(TOKEN, "sendMessage", {"chat_id": str(CHAT), "text": " "})
+    assert reply.status == 400
+    assert json.loads(reply.body) == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: message text is empty",
+    }
+    assert [c.status for c in tg.calls] == [200, 400]
+    with pytest.raises(RuntimeError):
+        _ = tg.base_url
+    client = make_bot(tg, transport="inprocess")
+    sent = await client.send_message(
+        CHAT, "no sockets", entities=[MessageEntity(type="bold", offset=3, length=7)]
+    )
+    assert sent.message_id == 2
+    assert tg.calls[-1].params["entities"] == [{"type": "bold", "offset": 3, "length": 7}]
+    await client.session.close()
+
+
+async def test_http_and_in_process_send_the_same_fields(server: FakeTelegram) -> None:
+    """The in-process session serialises like AiohttpSession's form, field for field."""
+    for transport in TRANSPORTS:
+        client = make_bot(server, transport=transport)
+        try:
+            await client.send_message(
+                CHAT,
+                "same",
+                entities=[MessageEntity(type="bold", offset=0, length=4)],
+                reply_parameters=ReplyParameters(message_id=99, allow_sending_without_reply=True),
+                disable_notification=True,
+            )
+        finally:
+            await client.session.close()
+    http, inprocess = server.calls_for("sendMessage")
+    assert http.params == inprocess.params
+
+
+class VirtualSelector(selectors.SelectSelector):
+    """Never sleeps: when the loop would wait for its next timer, the clock jumps there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 0.0
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout is None:
+            return super().select(None)
+        ready = super().select(0)
+        if not ready and timeout > 0:
+            self.now += timeout
+        return ready
+
+
+class VirtualTimeLoop(asyncio.SelectorEventLoop):
+    """An event loop whose ``time()`` is virtual, like the ones benchmarks can use."""
+
+    def __init__(self) -> None:
+        self.virtual = VirtualSelector()
+        super().__init__(self.virtual)
+
+    def time(self) -> float:
+        return self.virtual.now
+
+
+def test_in_process_session_on_virtual_time() -> None:
+    """Flood waits and long polls cost no real time when the server reads the loop's clock."""
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        server = FakeTelegram(limits=Limits(), clock=loop.time)
+        client = make_bot(server, transport="inprocess")
+        for i in range(3):
+            await client.send_message(CHAT, f"msg {i}")
+        with pytest.raises(TelegramRetryAfter) as info:
+            await client.send_message(CHAT, "too fast")
+        await asyncio.sleep(info.value.retry_after)
+        await client.send_message(CHAT, "after the wait")
+        assert server.retry_after_violations == 0
+        assert server.calls[-1].at == info.value.retry_after
+        started = loop.time()
+        assert await client.get_updates(timeout=50) == []
+        assert loop.time() - started >= 50
+
+    started = time.monotonic()
+    with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
+        runner.run(scenario())
+    assert time.monotonic() - started < 5
