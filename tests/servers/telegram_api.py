@@ -28,7 +28,7 @@ import re
 import time
 import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -42,6 +42,7 @@ __all__ = [
     "Limits",
     "Reply",
     "parse_markup",
+    "telegram_normalise",
     "utf16_len",
 ]
 
@@ -294,6 +295,65 @@ class _Method:
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit Telegram uses for limits and entity offsets."""
     return len(text.encode("utf-16-le")) // 2
+
+
+# Characters the Bot API deletes from message text (tdlib's clean_input_string).
+_DELETED_CHARS = frozenset("\r\u2028\u2029\u202a\u202b\u202c\u202d\u202e")
+# Trimmed at both ends: tdlib trims spaces and newlines; the real server also trims these
+# Unicode spaces and invisible characters (found in a bug report against the bot).
+_TRIMMED_CHARS = frozenset(
+    " \n\u00a0\u1680\u180e\u202f\u205f\u2800\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x2010))  # U+2000..U+200A spaces, U+200B..U+200F
+)
+
+
+def telegram_normalise(
+    text: str, entities: Sequence[dict[str, Any]] = ()
+) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's cleanup of message text and entities (tdlib's ``fix_formatted_text``).
+
+    Why it matters: Telegram stores and compares this form, so a client that compares its
+    own raw text gets "message is not modified" or an empty-text error it did not expect.
+    ``\r`` and U+2028..U+202E are deleted, other ASCII control characters except ``\n``
+    become spaces; then spaces, newlines and Unicode blanks are trimmed on the right, and on
+    the left up to the first entity. Entity offsets (UTF-16) follow; empty entities go.
+    """
+    kept: list[str] = []
+    new_offset: list[int] = []  # UTF-16 offset in the old text -> offset in the new one
+    pos = 0
+    for ch in text:
+        if ch in _DELETED_CHARS:
+            new_offset.append(pos)
+            continue
+        kept.append(" " if ch < " " and ch != "\n" else ch)
+        new_offset.append(pos)
+        pos += 1
+        if ord(ch) > 0xFFFF:
+            new_offset.append(pos)
+            pos += 1
+    new_offset.append(pos)
+    last = len(new_offset) - 1
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for entity in entities:
+        offset = min(max(int(entity["offset"]), 0), last)
+        end = min(max(offset + int(entity["length"]), offset), last)
+        spans.append((new_offset[offset], new_offset[end], entity))
+
+    cleaned = "".join(kept)
+    stop = len(cleaned)
+    while stop and cleaned[stop - 1] in _TRIMMED_CHARS:
+        stop -= 1
+    size = pos - (len(cleaned) - stop)  # trimmed characters are all one UTF-16 unit
+    spans = [(start, min(end, size), e) for start, end, e in spans if min(end, size) > start]
+    first_entity = min((start for start, _, _ in spans), default=size)
+    skip = 0
+    while skip < min(stop, first_entity) and cleaned[skip] in _TRIMMED_CHARS:
+        skip += 1
+    out = [
+        {**e, "offset": start - skip, "length": end - start}
+        for start, end, e in sorted(spans, key=lambda span: (span[0], span[0] - span[1]))
+    ]
+    return cleaned[skip:stop], out
 
 
 def _surrogate_middles(text: str) -> set[int]:
@@ -807,9 +867,9 @@ def _json_param(params: dict[str, Any], key: str, what: str) -> Any:
 
 
 def _text_and_entities(
-    params: dict[str, Any], *, allow_empty: bool = False
+    params: dict[str, Any], *, max_units: int, allow_empty: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Apply entities or parse_mode, then Telegram's emptiness and UTF-16 length checks."""
+    """Apply entities or parse_mode, normalise like Telegram, then check emptiness and length."""
     raw_text = params.get("text")
     text = "" if raw_text is None else str(raw_text)
     parse_mode = params.get("parse_mode")
@@ -819,9 +879,10 @@ def _text_and_entities(
         text, entities = _parse_mode(text, parse_mode)
     else:
         entities = []
-    if not allow_empty and not text.strip():
+    text, entities = telegram_normalise(text, entities)
+    if not allow_empty and not text:
         raise _bad("message text is empty")
-    if utf16_len(text) > MAX_TEXT_UTF16:
+    if utf16_len(text) > max_units:
         raise _bad("message is too long")
     return text, entities
 
@@ -863,10 +924,15 @@ class FakeTelegram:
         self.limits = limits
         self.drafts_supported = drafts_supported
         self.clock = clock
+        self.max_text_units = MAX_TEXT_UTF16  # longer (normalised) texts: "message is too long"
 
         self.calls: list[Call] = []
         self.too_many_requests = 0
         self.retry_after_violations = 0
+        # Refusals of text the bot built: each one is a bug in how it prepares messages.
+        self.empty_text_refusals = 0
+        self.too_long_refusals = 0
+        self.entity_refusals = 0
         self.webhook: dict[str, Any] | None = None
         self.commands: list[dict[str, Any]] = []
         # (json.dumps(scope, sort_keys=True), language_code) -> commands
@@ -1389,6 +1455,14 @@ class FakeTelegram:
         bucket.tokens -= 1.0
         glob.tokens -= 1.0
 
+    def _count_refusal(self, description: str) -> None:
+        if "message text is empty" in description:
+            self.empty_text_refusals += 1
+        elif "message is too long" in description:
+            self.too_long_refusals += 1
+        elif "can't parse entities" in description:
+            self.entity_refusals += 1
+
     @staticmethod
     def _raise_flood(wait: float) -> None:
         seconds = max(1, math.ceil(wait - 1e-9))
@@ -1456,7 +1530,11 @@ class FakeTelegram:
                 raise _bad("method not available")
             if spec.blockable and chat_id is not None and chat_id in self._blocked:
                 raise self._blocked_error(chat_id)
-            result = await spec.handler(params, at)
+            try:
+                result = await spec.handler(params, at)
+            except _ApiError as exc:
+                self._count_refusal(exc.description)
+                raise
         except _ApiError as exc:
             status, description, parameters = exc.code, exc.description, exc.parameters
         except web.HTTPRequestEntityTooLarge:
@@ -1650,7 +1728,7 @@ class FakeTelegram:
 
     async def _m_send_message(self, params: dict[str, Any], at: float) -> Any:
         chat_id = _require_chat(params)
-        text, entities = _text_and_entities(params)
+        text, entities = _text_and_entities(params, max_units=self.max_text_units)
         thread_id = _opt_int(params, "message_thread_id")
         replied = self._reply_target(chat_id, params)
         markup = self._inline_markup(params)
@@ -1708,7 +1786,7 @@ class FakeTelegram:
             raise _bad("message can't be edited")
         if "text" not in stored.data:
             raise _bad("there is no text in the message to edit")
-        text, entities = _text_and_entities(params)
+        text, entities = _text_and_entities(params, max_units=self.max_text_units)
         markup = self._inline_markup(params)
         current = stored.data
         if (
@@ -1744,7 +1822,9 @@ class FakeTelegram:
         if chat_id < 0:
             raise _bad("method is available only in private chats")
         _opt_int(params, "message_thread_id")
-        text, _entities = _text_and_entities(params, allow_empty=True)
+        text, _entities = _text_and_entities(
+            params, max_units=self.max_text_units, allow_empty=True
+        )
         self._admit(chat_id, at)
 
         self._drafts.setdefault(chat_id, {}).setdefault(draft_id, []).append(text)

@@ -33,7 +33,13 @@ from aiogram.methods import GetMe
 from aiogram.types import BotCommand, Message, MessageEntity, ReplyParameters, Update
 
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import FakeTelegram, Limits, parse_markup, utf16_len
+from tests.servers.telegram_api import (
+    FakeTelegram,
+    Limits,
+    parse_markup,
+    telegram_normalise,
+    utf16_len,
+)
 
 TOKEN = "123456:TEST-TOKEN"
 CHAT = 42
@@ -684,3 +690,109 @@ def test_in_process_session_on_virtual_time() -> None:
     with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
         runner.run(scenario())
     assert time.monotonic() - started < 5
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+
+def test_normalise_deletes_replaces_and_trims() -> None:
+    text = "  \r\n Hello\r\n world\x07!\u2028 \u00a0\u200b\t"
+    assert telegram_normalise(text) == ("Hello\n world !", [])
+    # only trimmable characters: nothing is left
+    assert telegram_normalise("\u200b\u00a0\u3000\ufeff\u2800 \n\r") == ("", [])
+    # a surrogate pair keeps its two UTF-16 units when a deleted character precedes it
+    text, entities = telegram_normalise("\r😀 x", [{"type": "bold", "offset": 4, "length": 1}])
+    assert (text, entities) == ("😀 x", [{"type": "bold", "offset": 3, "length": 1}])
+
+
+def test_normalise_moves_and_clips_entities() -> None:
+    raw = "\u00a0 \nbold text\r\n\u3000"
+    entities = [
+        {"type": "italic", "offset": 8, "length": 6},  # "text\r\n", clipped by the right trim
+        {"type": "bold", "offset": 3, "length": 4},
+        {"type": "underline", "offset": 12, "length": 1},  # only the "\r": dropped
+        {"type": "text_link", "offset": 13, "length": 2, "url": "https://x.org"},  # trimmed
+    ]
+    assert telegram_normalise(raw, entities) == (
+        "bold text",
+        [
+            {"type": "bold", "offset": 0, "length": 4},
+            {"type": "italic", "offset": 5, "length": 4},
+        ],
+    )
+    # the left trim stops at the first entity, even if that entity starts with a space
+    assert telegram_normalise("  hi", [{"type": "bold", "offset": 1, "length": 3}]) == (
+        " hi",
+        [{"type": "bold", "offset": 0, "length": 3}],
+    )
+
+
+async def test_sent_and_edited_text_is_normalised(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(
+        CHAT,
+        "\u00a0 \nbold text\r\n\u3000",
+        entities=[MessageEntity(type="bold", offset=3, length=4)],
+    )
+    assert sent.text == "bold text"
+    assert sent.entities is not None
+    assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4)]
+    html = await bot.send_message(CHAT, "\n<b>hi</b>\u200b\n", parse_mode="HTML")
+    assert html.text == "hi"
+    edited = await bot.edit_message_text(
+        "\r\nbold\ttext \u2029", chat_id=CHAT, message_id=sent.message_id
+    )
+    assert isinstance(edited, Message)
+    assert edited.text == "bold text"
+    assert server.bot_messages(CHAT)[0].versions == ["bold text", "bold text"]
+    assert await bot.send_message_draft(CHAT, draft_id=3, text=" draft \u00a0")
+    assert server.drafts(CHAT) == {3: ["draft"]}
+    assert await bot.send_message_draft(CHAT, draft_id=3, text="\u200b")  # empty draft is fine
+    assert server.visible_texts(CHAT) == ["bold text", "hi"]
+
+
+async def test_not_modified_compares_normalised_text(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "Hello")
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("Hello \n\u200b", chat_id=CHAT, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "Hello\r",
+            chat_id=CHAT,
+            message_id=sent.message_id,
+            entities=[MessageEntity(type="bold", offset=5, length=1)],  # on "\r": dropped
+        )
+
+
+async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
+    for blank in ("\u200b\u00a0", "\r\n\u3000 ", "\u2028\ufeff"):
+        with pytest.raises(TelegramBadRequest, match="message text is empty"):
+            await bot.send_message(CHAT, blank)
+    sent = await bot.send_message(CHAT, "ok")
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.edit_message_text("\u2800", chat_id=CHAT, message_id=sent.message_id)
+    assert server.empty_text_refusals == 4
+
+    server.max_text_units = 10
+    await bot.send_message(CHAT, "x" * 10 + " \u00a0\n")  # the limit applies after trimming
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(CHAT, "😀" * 5 + "x")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.edit_message_text("y" * 11, chat_id=CHAT, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message_draft(CHAT, draft_id=1, text="z" * 11)
+    assert server.too_long_refusals == 3
+
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(
+            CHAT, "hi", entities=[MessageEntity(type="bold", offset=1, length=2)]
+        )
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(CHAT, "<b>hi", parse_mode="HTML")
+    assert server.entity_refusals == 2
+    # injected errors are not the bot's fault and are not counted
+    server.fail_next(
+        "sendMessage", error_code=400, description="Bad Request: message text is empty"
+    )
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(CHAT, "fine")
+    assert (server.empty_text_refusals, server.too_long_refusals) == (4, 3)
