@@ -30,8 +30,9 @@ import traceback
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -170,6 +171,7 @@ class Call:
     description: str | None
     result: Any
     chat_id: int | None
+    lost: bool = False  # executed, but the client never got the answer (see lose_next)
 
     @property
     def ok(self) -> bool:
@@ -233,16 +235,59 @@ class _Stored:
     from_bot: bool
     deleted: bool = False
     bot: BotMessage | None = None
+    changed_by_lost_call: bool = False  # the client never learnt its current content
 
 
 @dataclass
-class _Injected:
+class _Rule:
+    """Applies to the next ``remaining`` calls of a method (to one chat if set)."""
+
     method: str  # lower-case
     chat_id: int | None
+    remaining: int
+
+
+@dataclass
+class _Injected(_Rule):
     code: int
     description: str
     retry_after: int | None
-    remaining: int
+    migrate_to_chat_id: int | None
+    html: bool
+
+    def parameters(self) -> dict[str, Any] | None:
+        found = {"retry_after": self.retry_after, "migrate_to_chat_id": self.migrate_to_chat_id}
+        return {k: v for k, v in found.items() if v is not None} or None
+
+
+_R = TypeVar("_R", bound=_Rule)
+
+
+def _take(rules: list[_R], method: str, chat_id: int | None) -> _R | None:
+    """The first rule matching this call, used up by one."""
+    for index, rule in enumerate(rules):
+        if rule.method == method and (rule.chat_id is None or rule.chat_id == chat_id):
+            rule.remaining -= 1
+            if rule.remaining <= 0:
+                del rules[index]
+            return rule
+    return None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _html_error_page(status: int) -> str:
+    """What a reverse proxy in front of the Bot API serves when it fails (nginx's page)."""
+    title = f"{status} {_phrase(status)}"
+    return (
+        f"<html>\n<head><title>{title}</title></head>\n<body>\n"
+        f"<center><h1>{title}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
+    )
 
 
 @dataclass
@@ -938,6 +983,8 @@ class FakeTelegram:
         # (json.dumps(scope, sort_keys=True), language_code) -> commands
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.internal_errors: list[str] = []  # tracebacks of bugs in this fake (answered 500)
+        # "message is not modified" although the client saw (or could know) the current text
+        self.not_modified_unexplained = 0
         self._last_commands_key: tuple[str, str] | None = None
 
         self._bot_user: dict[str, Any] = {
@@ -956,6 +1003,7 @@ class FakeTelegram:
         self._open_drafts: dict[int, dict[int, _OpenDraft]] = {}
         self._blocked: set[int] = set()
         self._injected: list[_Injected] = []
+        self._losses: list[_Rule] = []
         self._deadlines: dict[int, float] = {}
         self._chat_buckets: dict[int, _Bucket] = {}
         self._global_bucket: _Bucket | None = None
@@ -1290,19 +1338,49 @@ class FakeTelegram:
         method: str,
         *,
         error_code: int,
-        description: str,
+        description: str | None = None,
         retry_after: int | None = None,
         chat_id: int | None = None,
         count: int = 1,
+        html: bool = False,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` if set) with an error."""
+        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` if set) with an error.
+
+        With ``html`` the body is a proxy's HTML error page instead of Telegram's JSON, which
+        aiogram reports as ``ClientDecodeError``. The description defaults to the status text.
+        """
         if error_code == 429 and retry_after is None:
             raise ValueError("a 429 needs retry_after, as Telegram always sends it")
         if count < 1:
             raise ValueError("count must be >= 1")
         self._injected.append(
-            _Injected(method.lower(), chat_id, error_code, description, retry_after, count)
+            _Injected(
+                method=method.lower(),
+                chat_id=chat_id,
+                remaining=count,
+                code=error_code,
+                description=description or _phrase(error_code),
+                retry_after=retry_after,
+                migrate_to_chat_id=migrate_to_chat_id,
+                html=html,
+            )
         )
+
+    def lose_next(self, method: str, *, chat_id: int | None = None, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` take effect but their answers are lost.
+
+        Over HTTP the connection closes unanswered; in-process the reply is flagged ``lost``.
+        The message is sent or edited all the same, as when a network drops a response.
+        """
+        if count < 1:
+            raise ValueError("count must be >= 1")
+        self._losses.append(_Rule(method.lower(), chat_id, count))
+
+    @property
+    def lost_calls(self) -> list[Call]:
+        """Calls whose answer never reached the client, in order."""
+        return [call for call in self.calls if call.lost]
 
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: writes and chat actions to it get 403."""
@@ -1412,15 +1490,6 @@ class FakeTelegram:
                         raw[key] = bytes(value).decode(errors="replace")
         return _normalise(raw)
 
-    def _take_injected(self, method: str, chat_id: int | None) -> _Injected | None:
-        for index, inj in enumerate(self._injected):
-            if inj.method == method and (inj.chat_id is None or inj.chat_id == chat_id):
-                inj.remaining -= 1
-                if inj.remaining <= 0:
-                    del self._injected[index]
-                return inj
-        return None
-
     def _blocked_error(self, chat_id: int) -> _ApiError:
         if chat_id > 0:
             return _ApiError(403, "Forbidden: bot was blocked by the user")
@@ -1510,6 +1579,7 @@ class FakeTelegram:
         chat_id: int | None = None
         status, description, result = 200, None, None
         parameters: dict[str, Any] | None = None
+        lost = html = False
         try:
             params = await read()
             chat_id = _chat_id_of(params.get("chat_id"))
@@ -1517,15 +1587,14 @@ class FakeTelegram:
                 raise _ApiError(401, "Unauthorized")
             if spec is None:
                 raise _ApiError(404, "Not Found")
+            lost = _take(self._losses, method.lower(), chat_id) is not None
             deadline = self._deadlines.get(chat_id) if chat_id is not None else None
             if spec.write and deadline is not None and at < deadline:
                 self.retry_after_violations += 1
-            injected = self._take_injected(method.lower(), chat_id)
+            injected = _take(self._injected, method.lower(), chat_id)
             if injected is not None:
-                extra = None
-                if injected.retry_after is not None:
-                    extra = {"retry_after": injected.retry_after}
-                raise _ApiError(injected.code, injected.description, extra)
+                html = injected.html
+                raise _ApiError(injected.code, injected.description, injected.parameters())
             if method == "sendMessageDraft" and not self.drafts_supported:
                 raise _bad("method not available")
             if spec.blockable and chat_id is not None and chat_id in self._blocked:
@@ -1549,10 +1618,16 @@ class FakeTelegram:
                 self._deadlines[chat_id] = max(self._deadlines.get(chat_id, 0.0), at + retry_after)
         if isinstance(result, _Described):
             result, description = result.result, result.description
-        call = Call(method, params, at, status, description, result, chat_id)
+        if status == 200 and isinstance(result, dict) and chat_id is not None:
+            stored = self._messages.get((chat_id, result.get("message_id", 0)))
+            if stored is not None:
+                stored.changed_by_lost_call = lost
+        call = Call(method, params, at, status, description, result, chat_id, lost)
         self.calls.append(call)
         self._calls_by_method.setdefault(method.lower(), []).append(call)
         self._notify()
+        if html:
+            return Reply(status, _html_error_page(status), "text/html", lost)
         if status == 200:
             body: dict[str, Any] = {"ok": True, "result": result}
             if description:
@@ -1561,7 +1636,7 @@ class FakeTelegram:
             body = {"ok": False, "error_code": status, "description": description}
             if parameters:
                 body["parameters"] = parameters
-        return Reply(status, json.dumps(body))
+        return Reply(status, json.dumps(body), lost=lost)
 
     # ------------------------------------------------------------------ API methods
 
@@ -1794,6 +1869,8 @@ class FakeTelegram:
             and entities == current.get("entities", [])
             and markup == current.get("reply_markup")
         ):
+            if not stored.changed_by_lost_call:
+                self.not_modified_unexplained += 1
             raise _ApiError(400, NOT_MODIFIED)
         self._admit(chat_id, at)
 

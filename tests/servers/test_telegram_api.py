@@ -22,9 +22,12 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramUnauthorizedError,
@@ -796,3 +799,77 @@ async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest):
         await bot.send_message(CHAT, "fine")
     assert (server.empty_text_refusals, server.too_long_refusals) == (4, 3)
+
+
+# --------------------------------------------------------------------------- fault injection
+
+
+async def test_html_error_page(server: FakeTelegram, bot: Bot) -> None:
+    server.fail_next("sendMessage", error_code=502, html=True, chat_id=CHAT)
+    with pytest.raises(ClientDecodeError):
+        await bot.send_message(CHAT, "behind a broken proxy")
+    call = server.calls[-1]
+    assert (call.status, call.description) == (502, "Bad Gateway")
+    assert server.visible_texts(CHAT) == []
+    await bot.send_message(CHAT, "proxy is back")
+    assert server.visible_texts(CHAT) == ["proxy is back"]
+
+    server.fail_next("getMe", error_code=502, html=True)
+    reply = await server.dispatch(TOKEN, "getMe", {})
+    assert (reply.status, reply.content_type) == (502, "text/html")
+    assert "<title>502 Bad Gateway</title>" in reply.body
+    server.fail_next("getMe", error_code=504, html=True)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{server.base_url}/bot{TOKEN}/getMe") as resp,
+    ):
+        assert resp.status == 504
+        assert resp.content_type == "text/html"
+        assert "<h1>504 Gateway Timeout</h1>" in await resp.text()
+
+
+async def test_injected_migration(server: FakeTelegram, bot: Bot) -> None:
+    server.fail_next(
+        "sendMessage",
+        error_code=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=GROUP,
+    )
+    with pytest.raises(TelegramMigrateToChat) as info:
+        await bot.send_message(-77, "to the old group")
+    assert info.value.migrate_to_chat_id == GROUP
+
+
+async def test_lost_answers(server: FakeTelegram, bot: Bot) -> None:
+    server.lose_next("sendMessage", chat_id=CHAT)
+    await bot.send_message(CHAT + 1, "other chat is answered")
+    with pytest.raises(TelegramNetworkError, match="ServerDisconnectedError"):
+        await bot.send_message(CHAT, "sent, but unanswered")
+    assert server.visible_texts(CHAT) == ["sent, but unanswered"]  # it did go out
+    [lost] = server.lost_calls
+    assert (lost.method, lost.ok, lost.result["message_id"]) == ("sendMessage", True, 1)
+    again = await bot.send_message(CHAT, "answered")
+    assert again.message_id == 2  # the lost call consumed id 1
+    assert server.calls[-1].lost is False
+
+    # a retried lost edit is "not modified", and the client could not have known
+    server.lose_next("editMessageText", count=2)
+    with pytest.raises(TelegramNetworkError):
+        await bot.edit_message_text("answered!", chat_id=CHAT, message_id=2)
+    with pytest.raises(TelegramNetworkError):
+        await bot.edit_message_text("answered!", chat_id=CHAT, message_id=2)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("answered!", chat_id=CHAT, message_id=2)
+    assert server.bot_messages(CHAT)[1].versions == ["answered", "answered!"]
+    assert [c.status for c in server.lost_calls] == [200, 200, 400]
+    assert server.not_modified_unexplained == 0
+
+    # repeating a text the client saw acknowledged is the client's bug
+    await bot.edit_message_text("answered!!", chat_id=CHAT, message_id=2)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("answered!!", chat_id=CHAT, message_id=2)
+    assert server.not_modified_unexplained == 1
+    # so is editing a message to the text of a lost send whose edits were answered
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("sent, but unanswered", chat_id=CHAT, message_id=1)
+    assert server.not_modified_unexplained == 1  # its last change was the lost send
