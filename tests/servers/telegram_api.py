@@ -32,13 +32,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from itertools import islice
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from aiohttp import web
 
 __all__ = [
     "BotMessage",
     "Call",
+    "DraftsMode",
     "FakeTelegram",
     "Limits",
     "Reply",
@@ -48,6 +49,10 @@ __all__ = [
 ]
 
 MAX_TEXT_UTF16 = 4096
+# How the server treats sendMessageDraft: "refused" is Telegram's 400 for bots without the
+# feature, "missing" an older self-hosted Bot API server that does not know the method.
+DraftsMode = Literal["ok", "refused", "missing"]
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -332,6 +337,7 @@ class _Method:
     handler: Callable[[dict[str, Any], float], Awaitable[Any]]
     write: bool = False
     blockable: bool = False
+    migrates: bool = False  # refused with migrate_to_chat_id once the group became a supergroup
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -959,15 +965,19 @@ class FakeTelegram:
         username: str = "test_bot",
         first_name: str = "Test Bot",
         limits: Limits | None = None,
-        drafts_supported: bool = True,
+        drafts: DraftsMode = "ok",
+        drafts_supported: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``drafts_supported`` is the older spelling: False means ``drafts="refused"``."""
         self.token = token
         self.bot_id = bot_id
         self.username = username
         self.first_name = first_name
         self.limits = limits
-        self.drafts_supported = drafts_supported
+        self.drafts_mode: DraftsMode = drafts  # ``drafts(chat_id)`` lists the drafts shown
+        if drafts_supported is not None:
+            self.drafts_supported = drafts_supported
         self.clock = clock
         self.max_text_units = MAX_TEXT_UTF16  # longer (normalised) texts: "message is too long"
 
@@ -1002,6 +1012,7 @@ class FakeTelegram:
         self._drafts: dict[int, dict[int, list[str]]] = {}
         self._open_drafts: dict[int, dict[int, _OpenDraft]] = {}
         self._blocked: set[int] = set()
+        self._migrated: dict[int, int] = {}  # old group id -> supergroup id
         self._injected: list[_Injected] = []
         self._losses: list[_Rule] = []
         self._deadlines: dict[int, float] = {}
@@ -1030,15 +1041,32 @@ class FakeTelegram:
                 _Method("getMyCommands", self._m_get_my_commands),
                 _Method("close", self._m_true),
                 _Method("logOut", self._m_true),
-                _Method("sendMessage", self._m_send_message, write=True, blockable=True),
-                _Method("editMessageText", self._m_edit_message_text, write=True, blockable=True),
+                _Method(
+                    "sendMessage", self._m_send_message, write=True, blockable=True, migrates=True
+                ),
+                _Method(
+                    "editMessageText",
+                    self._m_edit_message_text,
+                    write=True,
+                    blockable=True,
+                    migrates=True,
+                ),
                 _Method(
                     "sendMessageDraft", self._m_send_message_draft, write=True, blockable=True
                 ),
-                _Method("deleteMessage", self._m_delete_message, write=True),
-                _Method("sendChatAction", self._m_send_chat_action, blockable=True),
+                _Method("deleteMessage", self._m_delete_message, write=True, migrates=True),
+                _Method("sendChatAction", self._m_send_chat_action, blockable=True, migrates=True),
             )
         }
+
+    @property
+    def drafts_supported(self) -> bool:
+        """Whether sendMessageDraft works; setting False means ``drafts_mode = "refused"``."""
+        return self.drafts_mode == "ok"
+
+    @drafts_supported.setter
+    def drafts_supported(self, supported: bool) -> None:
+        self.drafts_mode = "ok" if supported else "refused"
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -1382,6 +1410,21 @@ class FakeTelegram:
         """Calls whose answer never reached the client, in order."""
         return [call for call in self.calls if call.lost]
 
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group ``old_chat_id`` became the supergroup ``new_chat_id`` (a new chat).
+
+        From now on writes to the old id get Telegram's 400 with ``migrate_to_chat_id``.
+        """
+        if old_chat_id >= 0 or new_chat_id >= 0 or old_chat_id == new_chat_id:
+            raise ValueError("both ids must be distinct group ids (negative)")
+        old = self._chats.get(old_chat_id)
+        if old is None:
+            old = {"id": old_chat_id, "type": "group", "title": f"Group {-old_chat_id}"}
+            self._chats[old_chat_id] = old
+        title = old.get("title") or f"Group {-old_chat_id}"
+        self._chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": title}
+        self._migrated[old_chat_id] = new_chat_id
+
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: writes and chat actions to it get 403."""
         self._blocked.add(chat_id)
@@ -1595,8 +1638,12 @@ class FakeTelegram:
             if injected is not None:
                 html = injected.html
                 raise _ApiError(injected.code, injected.description, injected.parameters())
-            if method == "sendMessageDraft" and not self.drafts_supported:
+            if method == "sendMessageDraft" and self.drafts_mode == "missing":
+                raise _ApiError(404, "Not Found")
+            if method == "sendMessageDraft" and self.drafts_mode == "refused":
                 raise _bad("method not available")
+            if spec.migrates and chat_id in self._migrated:
+                raise _ApiError(400, UPGRADED, {"migrate_to_chat_id": self._migrated[chat_id]})
             if spec.blockable and chat_id is not None and chat_id in self._blocked:
                 raise self._blocked_error(chat_id)
             try:

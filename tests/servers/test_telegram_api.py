@@ -873,3 +873,44 @@ async def test_lost_answers(server: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
         await bot.edit_message_text("sent, but unanswered", chat_id=CHAT, message_id=1)
     assert server.not_modified_unexplained == 1  # its last change was the lost send
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_drafts_missing_on_old_servers(transport: Transport) -> None:
+    async with FakeTelegram(drafts="missing") as tg:
+        client = make_bot(tg, transport=transport)
+        try:
+            with pytest.raises(TelegramNotFound, match="Not Found"):
+                await client.send_message_draft(CHAT, draft_id=1, text="hi")
+            tg.drafts_mode = "refused"
+            with pytest.raises(TelegramBadRequest, match="method not available"):
+                await client.send_message_draft(CHAT, draft_id=1, text="hi")
+            assert tg.drafts_supported is False
+            tg.drafts_supported = True
+            assert await client.send_message_draft(CHAT, draft_id=1, text="hi")
+        finally:
+            await client.session.close()
+        assert tg.drafts(CHAT) == {1: ["hi"]}
+
+
+async def test_migrated_group(server: FakeTelegram, bot: Bot) -> None:
+    old = -4242
+    server.add_message(old, "hi", chat_type="group", chat_title="Team")
+    sent = await bot.send_message(old, "before the upgrade")
+    server.migrate_chat(old, GROUP)
+    writes = [
+        bot.send_message(old, "after"),
+        bot.edit_message_text("edited", chat_id=old, message_id=sent.message_id),
+        bot.send_chat_action(old, "typing"),
+        bot.delete_message(old, sent.message_id),
+    ]
+    for write in writes:
+        with pytest.raises(TelegramMigrateToChat, match="group chat was upgraded") as info:
+            await write
+        assert info.value.migrate_to_chat_id == GROUP
+    assert server.calls[-1].status == 400
+    assert server.visible_texts(old) == ["before the upgrade"]
+    moved = await bot.send_message(GROUP, "after")
+    assert (moved.chat.type, moved.chat.title, moved.message_id) == ("supergroup", "Team", 1)
+    assert await bot.send_chat_action(GROUP, "typing")
+    assert await bot.delete_message(GROUP, moved.message_id)
