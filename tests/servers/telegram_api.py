@@ -407,6 +407,48 @@ def telegram_normalise(
     return cleaned[skip:stop], out
 
 
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!\d+(?:[/?#]|$))")
+_TG_HOST_RE = re.compile(r"[A-Za-z0-9_-]+")
+_IPV6_RE = re.compile(r"\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]")
+_URL_END_RE = re.compile(r"[/?#]")
+
+
+def _link_ok(url: str) -> bool:
+    """Whether Telegram accepts ``url`` for a text_link (tdlib's ``LinkManager::check_link``).
+
+    http(s) or scheme-less URLs need a host with a dot (or a bracketed IPv6 literal) and a
+    valid port; ``tg:`` links need a plain alphanumeric host. Relative paths, anchors,
+    ``mailto:``, ``javascript:`` and ``http://localhost`` are all refused.
+    """
+    scheme = _SCHEME_RE.match(url)
+    rest = url
+    if scheme is not None:
+        name = scheme.group(1).lower()
+        rest = url[scheme.end() :]
+        if name == "tg":
+            host = _URL_END_RE.split(rest.removeprefix("//"), maxsplit=1)[0]
+            return _TG_HOST_RE.fullmatch(host) is not None
+        if name not in ("http", "https") or not rest.startswith("//"):
+            return False
+        rest = rest[2:]
+    authority = _URL_END_RE.split(rest, maxsplit=1)[0].rpartition("@")[2]
+    if authority.startswith("["):
+        host, bracket, port = authority.partition("]")
+        if not bracket or _IPV6_RE.fullmatch(host + bracket) is None:
+            return False
+    else:
+        host, colon, port = authority.partition(":")
+        port = colon + port
+        host = host.removesuffix(".")
+        if "." not in host or not all(c.isalnum() or c in "-_.~%" for c in host):
+            return False
+    if port:
+        digits = port.removeprefix(":")
+        if not port.startswith(":") or not digits.isdigit() or not 0 < int(digits) < 65536:
+            return False
+    return True
+
+
 def _surrogate_middles(text: str) -> set[int]:
     """UTF-16 offsets that fall between the two halves of a surrogate pair."""
     inside: set[int] = set()
@@ -459,6 +501,8 @@ def _check_entities(text: str, raw: Any) -> list[dict[str, Any]]:
             url = ent.get("url")
             if not isinstance(url, str) or not url:
                 raise _bad_entities(f"text_link entity at index {idx} must have a url")
+            if not _link_ok(url):
+                raise _bad_entities(f"Wrong HTTP URL in text_link entity at index {idx}")
             clean["url"] = url
         elif etype == "text_mention":
             user = ent.get("user")
@@ -519,7 +563,7 @@ class _Markup:
         elif url.startswith("tg://user?id=") and url[13:].isdigit():
             user = {"id": int(url[13:]), "is_bot": False, "first_name": "User"}
             self.add("text_mention", start, user=user)
-        elif url:
+        elif _link_ok(url):  # tdlib's markup parsers drop links Telegram would refuse
             self.add("text_link", start, url=url)
 
     def result(self) -> tuple[str, list[dict[str, Any]]]:
@@ -1424,6 +1468,29 @@ class FakeTelegram:
         title = old.get("title") or f"Group {-old_chat_id}"
         self._chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": title}
         self._migrated[old_chat_id] = new_chat_id
+
+    def add_foreign_messages(self, chat_id: int, count: int = 1) -> list[int]:
+        """Other members post ``count`` messages; returns their ids.
+
+        They take message ids, so the bot's own messages stop being consecutive, but queue no
+        updates: in privacy mode a bot does not see ordinary group messages.
+        """
+        chat = self._chat(chat_id)
+        ids: list[int] = []
+        for n in range(count):
+            message_id = self._new_message_id(chat_id)
+            member = {"id": 700_000 + message_id, "is_bot": False, "first_name": f"Member {n}"}
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": member,
+                "text": f"message {message_id} from another member",
+            }
+            self._messages[(chat_id, message_id)] = _Stored(message, from_bot=False)
+            ids.append(message_id)
+        self._notify()
+        return ids
 
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: writes and chat actions to it get 403."""

@@ -914,3 +914,67 @@ async def test_migrated_group(server: FakeTelegram, bot: Bot) -> None:
     assert (moved.chat.type, moved.chat.title, moved.message_id) == ("supergroup", "Team", 1)
     assert await bot.send_chat_action(GROUP, "typing")
     assert await bot.delete_message(GROUP, moved.message_id)
+
+
+WRONG_URLS = [
+    "./docs/guide.md",
+    "docs/guide.md",
+    "#anchor",
+    "mailto:someone@example.org",
+    "javascript:alert(1)",
+    "http://localhost:8080",
+    "sftp://example.org",
+    "https://exa mple.org",
+    "https://example.org:0",
+    "tg://example.org",
+]
+GOOD_URLS = [
+    "https://example.org/a?b=1#c",
+    "HTTP://example.org:8080",
+    "example.org/path",
+    "http://[2001:db8::1]/x",
+    "tg://resolve?domain=telegram",
+    "tg://user?id=42",
+]
+
+
+async def test_text_link_urls_are_checked(server: FakeTelegram, bot: Bot) -> None:
+    for url in WRONG_URLS:
+        with pytest.raises(
+            TelegramBadRequest,
+            match="can't parse entities: Wrong HTTP URL in text_link entity at index 1",
+        ):
+            await bot.send_message(
+                CHAT,
+                "see the guide",
+                entities=[
+                    MessageEntity(type="bold", offset=0, length=3),
+                    MessageEntity(type="text_link", offset=8, length=5, url=url),
+                ],
+            )
+    assert server.entity_refusals == len(WRONG_URLS)
+    assert server.bot_messages(CHAT) == []
+    for url in GOOD_URLS:
+        sent = await bot.send_message(
+            CHAT, "link", entities=[MessageEntity(type="text_link", offset=0, length=4, url=url)]
+        )
+        assert sent.entities is not None and sent.entities[0].url == url
+    # the markup parsers drop a link Telegram would refuse and keep its text
+    sent = await bot.send_message(CHAT, "[guide](./docs/guide.md)", parse_mode="MarkdownV2")
+    assert (sent.text, sent.entities) == ("guide", None)
+    sent = await bot.send_message(CHAT, '<a href="https://x.org">x</a>', parse_mode="HTML")
+    assert sent.entities is not None and sent.entities[0].type == "text_link"
+
+
+async def test_foreign_messages_take_ids(server: FakeTelegram, bot: Bot) -> None:
+    first = await bot.send_message(GROUP, "first")
+    ids = server.add_foreign_messages(GROUP, count=3)
+    assert ids == [first.message_id + 1, first.message_id + 2, first.message_id + 3]
+    second = await bot.send_message(GROUP, "second")
+    assert second.message_id == first.message_id + 4
+    foreign = server.message(GROUP, ids[0])
+    assert foreign is not None and foreign["from"]["is_bot"] is False
+    assert "text" in foreign
+    assert server.pending_updates == 0  # privacy mode: the bot does not see them
+    # the bot can reply to them
+    await bot.send_message(GROUP, "re", reply_parameters=ReplyParameters(message_id=ids[1]))
