@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from itertools import islice
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar, Unpack
 
 from aiohttp import web
 
@@ -43,6 +43,7 @@ __all__ = [
     "FakeTelegram",
     "Limits",
     "Reply",
+    "UserMessageOptions",
     "parse_markup",
     "telegram_normalise",
     "utf16_len",
@@ -182,6 +183,23 @@ class Call:
     def ok(self) -> bool:
         """Whether Telegram would have answered ``"ok": true``."""
         return self.status == 200
+
+
+class UserMessageOptions(TypedDict, total=False):
+    """Who posts a user's message, where, and in reply to what.
+
+    The keywords ``add_message`` and the file helpers share; all optional.
+    """
+
+    user_id: int | None  # default: the chat id in private chats, 1001 in groups
+    first_name: str
+    username: str | None
+    language_code: str | None
+    chat_type: str | None  # default: "private" for positive ids, "supergroup" otherwise
+    chat_title: str | None
+    reply_to_message_id: int | None
+    message_thread_id: int | None
+    is_forum: bool
 
 
 @dataclass(frozen=True)
@@ -1164,38 +1182,20 @@ class FakeTelegram:
         chat_id: int,
         text: str | None = None,
         *,
-        user_id: int | None = None,
-        first_name: str = "Alice",
-        username: str | None = None,
-        language_code: str | None = "en",
-        chat_type: str | None = None,
-        chat_title: str | None = None,
         entities: list[dict[str, Any]] | None = None,
-        reply_to_message_id: int | None = None,
-        message_thread_id: int | None = None,
-        is_forum: bool = False,
         sticker: bool = False,
         photo: bool = False,
+        **options: Unpack[UserMessageOptions],
     ) -> int:
         """A user writes to the bot; returns the new message_id.
 
         A leading ``/command`` gets its bot_command entity like Telegram clients add; with
-        ``photo`` the text becomes the caption. In a forum topic a non-reply message replies
-        to the topic's creation message, as Telegram does.
+        ``photo`` the text becomes the caption (of a photo with no downloadable file). In a
+        forum topic a non-reply message replies to the topic's creation message, as Telegram
+        does.
         """
         message_id = self._new_message_id(chat_id)
-        message = self._user_message(
-            chat_id,
-            message_id,
-            user_id,
-            first_name,
-            username,
-            language_code,
-            chat_type,
-            chat_title,
-            is_forum,
-        )
-        chat = message["chat"]
+        message = self._compose(chat_id, message_id, options)
         if text is not None:
             ents = entities
             if ents is None:
@@ -1228,28 +1228,52 @@ class FakeTelegram:
                 }
                 for size in (90, 320, 1280)
             ]
-        if message_thread_id is not None:
-            message["message_thread_id"] = message_thread_id
+        return self._post(chat_id, message)
+
+    def _compose(
+        self, chat_id: int, message_id: int, options: UserMessageOptions
+    ) -> dict[str, Any]:
+        """A user's message without content: sender, chat, thread and the replied message."""
+        message = self._user_message(
+            chat_id,
+            message_id,
+            options.get("user_id"),
+            options.get("first_name", "Alice"),
+            options.get("username"),
+            options.get("language_code", "en"),
+            options.get("chat_type"),
+            options.get("chat_title"),
+            options.get("is_forum", False),
+        )
+        chat = message["chat"]
+        thread_id = options.get("message_thread_id")
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
             if chat.get("is_forum"):
                 message["is_topic_message"] = True
-        if reply_to_message_id is not None:
-            replied = self._messages.get((chat_id, reply_to_message_id))
+        reply_to = options.get("reply_to_message_id")
+        if reply_to is not None:
+            replied = self._messages.get((chat_id, reply_to))
             if replied is None or replied.deleted:
-                raise ValueError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
+                raise ValueError(f"no message {reply_to} in chat {chat_id} to reply to")
             message["reply_to_message"] = _snapshot(replied.data)
-        elif message_thread_id is not None and chat.get("is_forum"):
+        elif thread_id is not None and chat.get("is_forum"):
             message["reply_to_message"] = {
-                "message_id": message_thread_id,
+                "message_id": thread_id,
                 "date": int(time.time()),
                 "chat": chat,
                 "from": message["from"],
-                "message_thread_id": message_thread_id,
+                "message_thread_id": thread_id,
                 "is_topic_message": True,
-                "forum_topic_created": {"name": f"Topic {message_thread_id}", "icon_color": 0},
+                "forum_topic_created": {"name": f"Topic {thread_id}", "icon_color": 0},
             }
-        self._messages[(chat_id, message_id)] = _Stored(message, from_bot=False)
+        return message
+
+    def _post(self, chat_id: int, message: dict[str, Any]) -> int:
+        """Store a user's message and queue its update; returns its id."""
+        self._messages[(chat_id, message["message_id"])] = _Stored(message, from_bot=False)
         self.add_update({"message": message})
-        return message_id
+        return int(message["message_id"])
 
     def _user_message(
         self,
