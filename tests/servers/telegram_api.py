@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 MAX_TEXT_UTF16 = 4096
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files on Telegram's own server
 # How the server treats sendMessageDraft: "refused" is Telegram's 400 for bots without the
 # feature, "missing" an older self-hosted Bot API server that does not know the method.
 DraftsMode = Literal["ok", "refused", "missing"]
@@ -311,6 +312,25 @@ def _html_error_page(status: int) -> str:
         f"<html>\n<head><title>{title}</title></head>\n<body>\n"
         f"<center><h1>{title}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
     )
+
+
+@dataclass
+class _File:
+    """A file a user sent; ``path`` is issued by getFile, as Telegram does."""
+
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    folder: str  # "photos", "documents"
+    suffix: str  # ".jpg", ".pdf", ""
+    path: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+        }
 
 
 @dataclass
@@ -1074,6 +1094,9 @@ class FakeTelegram:
         self._drafts: dict[int, dict[int, list[str]]] = {}
         self._open_drafts: dict[int, dict[int, _OpenDraft]] = {}
         self._blocked: set[int] = set()
+        self._files: dict[str, _File] = {}  # by file_id
+        self._file_paths: dict[str, _File] = {}  # by the path getFile issued
+        self.downloads: list[str] = []  # file paths served, in order
         self._migrated: dict[int, int] = {}  # old group id -> supergroup id
         self._injected: list[_Injected] = []
         self._losses: list[_Rule] = []
@@ -1101,6 +1124,7 @@ class FakeTelegram:
                 _Method("setMyCommands", self._m_set_my_commands),
                 _Method("deleteMyCommands", self._m_delete_my_commands),
                 _Method("getMyCommands", self._m_get_my_commands),
+                _Method("getFile", self._m_get_file),
                 _Method("close", self._m_true),
                 _Method("logOut", self._m_true),
                 _Method(
@@ -1136,6 +1160,7 @@ class FakeTelegram:
         """Bind a random free port on 127.0.0.1 and start serving."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
@@ -1229,6 +1254,74 @@ class FakeTelegram:
                 for size in (90, 320, 1280)
             ]
         return self._post(chat_id, message)
+
+    def add_photo(
+        self,
+        chat_id: int,
+        image: bytes,
+        *,
+        caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
+        width: int = 1280,
+        height: int = 960,
+        **options: Unpack[UserMessageOptions],
+    ) -> int:
+        """A user sends a photo; getFile and the file URL serve ``image``. Returns message_id.
+
+        Telegram offers several sizes, largest last; the fake cannot scale images, so every
+        size serves the same bytes (and reports their size).
+        """
+        message_id = self._new_message_id(chat_id)
+        message = self._compose(chat_id, message_id, options)
+        sizes: list[dict[str, Any]] = []
+        longest = max(width, height)
+        for bound in (90, 320, 800):
+            if bound < longest:
+                scale = bound / longest
+                sizes.append(self._photo_size(image, round(width * scale), round(height * scale)))
+        sizes.append(self._photo_size(image, width, height))
+        message["photo"] = sizes
+        self._caption(message, caption, caption_entities)
+        return self._post(chat_id, message)
+
+    def add_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        *,
+        file_name: str,
+        mime_type: str,
+        caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
+        **options: Unpack[UserMessageOptions],
+    ) -> int:
+        """A user sends a file; getFile and the file URL serve ``data``. Returns message_id."""
+        message_id = self._new_message_id(chat_id)
+        message = self._compose(chat_id, message_id, options)
+        suffix = "." + file_name.rsplit(".", 1)[1] if "." in file_name else ""
+        file = self._add_file(data, "documents", suffix)
+        message["document"] = {**file.describe(), "file_name": file_name, "mime_type": mime_type}
+        self._caption(message, caption, caption_entities)
+        return self._post(chat_id, message)
+
+    def _photo_size(self, image: bytes, width: int, height: int) -> dict[str, Any]:
+        file = self._add_file(image, "photos", ".jpg")
+        return {**file.describe(), "width": width, "height": height}
+
+    def _add_file(self, data: bytes, folder: str, suffix: str) -> _File:
+        number = len(self._files)
+        file = _File(f"{folder[:-1]}-file-{number}", f"u{number}", data, folder, suffix)
+        self._files[file.file_id] = file
+        return file
+
+    @staticmethod
+    def _caption(
+        message: dict[str, Any], caption: str | None, entities: list[dict[str, Any]] | None
+    ) -> None:
+        if caption is not None:
+            message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
 
     def _compose(
         self, chat_id: int, message_id: int, options: UserMessageOptions
@@ -1599,6 +1692,18 @@ class FakeTelegram:
             {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
         )
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """``/file/bot{token}/{file_path}``: the bytes of a file getFile described."""
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        file = self._file_paths.get(request.match_info["path"])
+        if file is None:
+            return await self._not_found(request)
+        self.downloads.append(request.match_info["path"])
+        return web.Response(body=file.data, content_type="application/octet-stream")
+
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
         raw: dict[str, Any] = dict(request.query)
         if request.can_read_body:
@@ -1904,6 +2009,18 @@ class FakeTelegram:
 
     async def _m_get_my_commands(self, params: dict[str, Any], at: float) -> Any:
         return list(self.commands_by_scope.get(self._scope_key(params), []))
+
+    async def _m_get_file(self, params: dict[str, Any], at: float) -> Any:
+        file_id = params.get("file_id")
+        file = self._files.get(file_id) if isinstance(file_id, str) else None
+        if file is None:
+            raise _bad("invalid file_id")
+        if len(file.data) > MAX_DOWNLOAD_BYTES:
+            raise _bad("file is too big")
+        if file.path is None:
+            file.path = f"{file.folder}/file_{len(self._file_paths)}{file.suffix}"
+            self._file_paths[file.path] = file
+        return {**file.describe(), "file_path": file.path}
 
     async def _m_send_chat_action(self, params: dict[str, Any], at: float) -> Any:
         _require_chat(params)

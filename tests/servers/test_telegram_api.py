@@ -978,3 +978,71 @@ async def test_foreign_messages_take_ids(server: FakeTelegram, bot: Bot) -> None
     assert server.pending_updates == 0  # privacy mode: the bot does not see them
     # the bot can reply to them
     await bot.send_message(GROUP, "re", reply_parameters=ReplyParameters(message_id=ids[1]))
+
+
+# --------------------------------------------------------------------------- files
+
+
+async def test_photo_and_document_through_get_file(server: FakeTelegram, bot: Bot) -> None:
+    image = b"\xff\xd8\xff\xe0 not really a jpeg"
+    server.add_photo(CHAT, image, caption="look", width=1600, height=1200)
+    server.add_document(
+        GROUP, b"%PDF-1.7", file_name="report.pdf", mime_type="application/pdf", caption="pdf"
+    )
+    photo_update, document_update = await bot.get_updates()
+    photo = photo_update.message
+    assert photo is not None and photo.photo is not None and photo.caption == "look"
+    assert [(p.width, p.height) for p in photo.photo] == [
+        (90, 68),
+        (320, 240),
+        (800, 600),
+        (1600, 1200),
+    ]
+    assert all(p.file_size == len(image) for p in photo.photo)
+    file = await bot.get_file(photo.photo[-1].file_id)
+    assert file.file_path is not None and file.file_path.startswith("photos/")
+    assert (file.file_size, file.file_unique_id) == (len(image), photo.photo[-1].file_unique_id)
+
+    document = document_update.message
+    assert document is not None and document.document is not None
+    assert (document.document.file_name, document.document.mime_type) == (
+        "report.pdf",
+        "application/pdf",
+    )
+    assert document.caption == "pdf"
+    file = await bot.get_file(document.document.file_id)
+    assert file.file_path is not None and file.file_path.endswith(".pdf")
+
+    with pytest.raises(TelegramBadRequest, match="invalid file_id"):
+        await bot.get_file("no-such-file")
+    server.add_document(CHAT, bytes(20 * 1024 * 1024 + 1), file_name="big.bin", mime_type="x/y")
+    big = (await bot.get_updates(offset=document_update.update_id + 1))[0].message
+    assert big is not None and big.document is not None
+    with pytest.raises(TelegramBadRequest, match="file is too big"):
+        await bot.get_file(big.document.file_id)
+
+
+async def test_file_download_over_http(server: FakeTelegram) -> None:
+    data = bytes(range(256)) * 100
+    server.add_document(CHAT, data, file_name="blob.bin", mime_type="application/octet-stream")
+    client = make_bot(server)
+    try:
+        [update] = await client.get_updates()
+        assert update.message is not None and update.message.document is not None
+        file = await client.get_file(update.message.document.file_id)
+        assert file.file_path is not None
+        downloaded = await client.download_file(file.file_path)
+        assert downloaded is not None and downloaded.read() == data
+        assert server.downloads == [file.file_path]
+    finally:
+        await client.session.close()
+    async with aiohttp.ClientSession() as session:
+        url = f"{server.base_url}/file/bot{TOKEN}/{file.file_path}"
+        async with session.get(url.replace(TOKEN, "999:WRONG")) as resp:
+            assert resp.status == 401
+        async with session.get(f"{server.base_url}/file/bot{TOKEN}/documents/nope") as resp:
+            assert resp.status == 404
+        # a path exists only once getFile issued it
+        server.add_document(CHAT, b"later", file_name="later.txt", mime_type="text/plain")
+        async with session.get(f"{server.base_url}/file/bot{TOKEN}/documents/file_1.txt") as resp:
+            assert resp.status == 404
