@@ -51,6 +51,14 @@ __all__ = [
 
 MAX_TEXT_UTF16 = 4096
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files on Telegram's own server
+# Who Telegram names as ``from`` when a message is sent on behalf of a chat (``sender_chat``).
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
 # How the server treats sendMessageDraft: "refused" is Telegram's 400 for bots without the
 # feature, "missing" an older self-hosted Bot API server that does not know the method.
 DraftsMode = Literal["ok", "refused", "missing"]
@@ -199,8 +207,12 @@ class UserMessageOptions(TypedDict, total=False):
     chat_type: str | None  # default: "private" for positive ids, "supergroup" otherwise
     chat_title: str | None
     reply_to_message_id: int | None
+    quote: str | None  # part of the replied message's text the user quoted
     message_thread_id: int | None
     is_forum: bool
+    # Sent on behalf of a chat: the group itself (an anonymous admin) or a channel.
+    sender_chat_id: int | None
+    sender_chat_title: str | None
 
 
 @dataclass(frozen=True)
@@ -1025,6 +1037,15 @@ def _snapshot(message: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in message.items() if k != "reply_to_message"}
 
 
+def _quote(replied: dict[str, Any], quote: str) -> dict[str, Any]:
+    """Telegram's TextQuote for a manual quote of part of the replied message's text."""
+    source = replied.get("text") or replied.get("caption") or ""
+    index = source.find(quote) if quote else -1
+    if index < 0:
+        raise ValueError(f"{quote!r} is not part of the replied message's text")
+    return {"text": quote, "position": utf16_len(source[:index]), "is_manual": True}
+
+
 def _describe(call: Call) -> str:
     params = json.dumps(call.params, ensure_ascii=False, default=str)
     if len(params) > 200:
@@ -1327,6 +1348,9 @@ class FakeTelegram:
         self, chat_id: int, message_id: int, options: UserMessageOptions
     ) -> dict[str, Any]:
         """A user's message without content: sender, chat, thread and the replied message."""
+        sender_chat_id = options.get("sender_chat_id")
+        sender_chat_title = options.get("sender_chat_title")
+        anonymous_admin = sender_chat_id == chat_id
         message = self._user_message(
             chat_id,
             message_id,
@@ -1335,10 +1359,19 @@ class FakeTelegram:
             options.get("username"),
             options.get("language_code", "en"),
             options.get("chat_type"),
-            options.get("chat_title"),
+            options.get("chat_title") or (sender_chat_title if anonymous_admin else None),
             options.get("is_forum", False),
         )
         chat = message["chat"]
+        if sender_chat_id is not None:
+            if chat_id > 0:
+                raise ValueError("only group messages can be sent on behalf of a chat")
+            if anonymous_admin:
+                message["from"], message["sender_chat"] = dict(GROUP_ANONYMOUS_BOT), chat
+            else:
+                title = sender_chat_title or f"Channel {abs(sender_chat_id)}"
+                channel = {"id": sender_chat_id, "type": "channel", "title": title}
+                message["from"], message["sender_chat"] = dict(CHANNEL_BOT), channel
         thread_id = options.get("message_thread_id")
         if thread_id is not None:
             message["message_thread_id"] = thread_id
@@ -1350,6 +1383,11 @@ class FakeTelegram:
             if replied is None or replied.deleted:
                 raise ValueError(f"no message {reply_to} in chat {chat_id} to reply to")
             message["reply_to_message"] = _snapshot(replied.data)
+            quote = options.get("quote")
+            if quote is not None:
+                message["quote"] = _quote(replied.data, quote)
+        elif options.get("quote") is not None:
+            raise ValueError("a quote needs reply_to_message_id")
         elif thread_id is not None and chat.get("is_forum"):
             message["reply_to_message"] = {
                 "message_id": thread_id,

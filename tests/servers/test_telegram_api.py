@@ -1046,3 +1046,45 @@ async def test_file_download_over_http(server: FakeTelegram) -> None:
         server.add_document(CHAT, b"later", file_name="later.txt", mime_type="text/plain")
         async with session.get(f"{server.base_url}/file/bot{TOKEN}/documents/file_1.txt") as resp:
             assert resp.status == 404
+
+
+# --------------------------------------------------------------------------- who writes
+
+
+async def test_reply_with_quote(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "Hello 😀 world, again")
+    server.add_message(CHAT, "why world?", reply_to_message_id=sent.message_id, quote="world")
+    [update] = await bot.get_updates()
+    message = update.message
+    assert message is not None and message.reply_to_message is not None
+    assert message.reply_to_message.message_id == sent.message_id
+    assert message.quote is not None
+    assert (message.quote.text, message.quote.position, message.quote.is_manual) == (
+        "world",
+        9,  # UTF-16: the emoji counts twice
+        True,
+    )
+    with pytest.raises(ValueError, match="not part of"):
+        server.add_message(CHAT, "x", reply_to_message_id=sent.message_id, quote="absent")
+    with pytest.raises(ValueError, match="needs reply_to_message_id"):
+        server.add_message(CHAT, "x", quote="world")
+
+
+async def test_messages_on_behalf_of_a_chat(server: FakeTelegram, bot: Bot) -> None:
+    server.add_message(GROUP, "/ask hi", sender_chat_id=GROUP, sender_chat_title="Team")
+    server.add_message(GROUP, "from the channel", sender_chat_id=-100777, sender_chat_title="News")
+    anonymous, channel = await bot.get_updates()
+    assert anonymous.message is not None and anonymous.message.from_user is not None
+    assert anonymous.message.from_user.id == 1087968824
+    assert anonymous.message.from_user.username == "GroupAnonymousBot"
+    assert anonymous.message.sender_chat is not None
+    assert anonymous.message.sender_chat.id == GROUP == anonymous.message.chat.id
+    assert anonymous.message.chat.title == "Team"
+    assert channel.message is not None and channel.message.sender_chat is not None
+    assert (channel.message.sender_chat.type, channel.message.sender_chat.title) == (
+        "channel",
+        "News",
+    )
+    assert channel.message.from_user is not None and channel.message.from_user.id == 136817688
+    with pytest.raises(ValueError):
+        server.add_message(CHAT, "x", sender_chat_id=CHAT)
