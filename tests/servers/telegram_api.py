@@ -28,7 +28,7 @@ import re
 import time
 import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from itertools import islice
@@ -1116,6 +1116,9 @@ class FakeTelegram:
         self._open_drafts: dict[int, dict[int, _OpenDraft]] = {}
         self._blocked: set[int] = set()
         self._files: dict[str, _File] = {}  # by file_id
+        self._users: dict[int, dict[str, Any]] = {}  # the last User object seen per id
+        self._admins: dict[int, list[int]] = {}  # chat -> administrators, creator first
+        self._creators: dict[int, int] = {}
         self._file_paths: dict[str, _File] = {}  # by the path getFile issued
         self.downloads: list[str] = []  # file paths served, in order
         self._migrated: dict[int, int] = {}  # old group id -> supergroup id
@@ -1146,6 +1149,8 @@ class FakeTelegram:
                 _Method("deleteMyCommands", self._m_delete_my_commands),
                 _Method("getMyCommands", self._m_get_my_commands),
                 _Method("getFile", self._m_get_file),
+                _Method("getChatMember", self._m_get_chat_member),
+                _Method("getChatAdministrators", self._m_get_chat_administrators),
                 _Method("close", self._m_true),
                 _Method("logOut", self._m_true),
                 _Method(
@@ -1647,6 +1652,21 @@ class FakeTelegram:
         self._notify()
         return ids
 
+    def set_admins(
+        self, chat_id: int, user_ids: Iterable[int], *, creator: int | None = None
+    ) -> None:
+        """Who administers a group, for getChatMember and getChatAdministrators.
+
+        ``creator`` (if set) is the owner and counts as an administrator; everyone else is a
+        plain "member".
+        """
+        admins = [uid for uid in user_ids if uid != creator]
+        self._admins[chat_id] = admins if creator is None else [creator, *admins]
+        if creator is None:
+            self._creators.pop(chat_id, None)
+        else:
+            self._creators[chat_id] = creator
+
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: writes and chat actions to it get 403."""
         self._blocked.add(chat_id)
@@ -1690,6 +1710,7 @@ class FakeTelegram:
             user["username"] = username
         if language_code is not None:
             user["language_code"] = language_code
+        self._users[uid] = user
         return user
 
     def _register_chat(
@@ -2059,6 +2080,58 @@ class FakeTelegram:
             file.path = f"{file.folder}/file_{len(self._file_paths)}{file.suffix}"
             self._file_paths[file.path] = file
         return {**file.describe(), "file_path": file.path}
+
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        """A ChatMember object: creator, administrator or member, as set_admins configured."""
+        if user_id == self.bot_id:
+            user = self._bot_user
+        else:
+            user = self._users.get(user_id) or {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": f"User {user_id}",
+            }
+        if self._creators.get(chat_id) == user_id:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id not in self._admins.get(chat_id, []):
+            return {"status": "member", "user": user}
+        rights = (
+            "can_manage_chat",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_restrict_members",
+            "can_change_info",
+            "can_invite_users",
+            "can_pin_messages",
+            "can_manage_topics",
+        )
+        return {
+            "status": "administrator",
+            "user": user,
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_promote_members": False,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+            "can_send_welcome_messages": False,
+            **dict.fromkeys(rights, True),
+        }
+
+    async def _m_get_chat_member(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        user_id = _opt_int(params, "user_id")
+        if user_id is None:
+            raise _bad("user_id is empty")
+        if chat_id > 0 and user_id not in (chat_id, self.bot_id):
+            raise _bad("user not found")
+        return self._member(chat_id, user_id)
+
+    async def _m_get_chat_administrators(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        if chat_id > 0:
+            raise _bad("there are no administrators in the private chat")
+        return [self._member(chat_id, uid) for uid in self._admins.get(chat_id, [])]
 
     async def _m_send_chat_action(self, params: dict[str, Any], at: float) -> Any:
         _require_chat(params)

@@ -33,7 +33,16 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.methods import GetMe
-from aiogram.types import BotCommand, Message, MessageEntity, ReplyParameters, Update
+from aiogram.types import (
+    BotCommand,
+    ChatMemberAdministrator,
+    ChatMemberMember,
+    ChatMemberOwner,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 
 from tests.servers.inprocess import InProcessSession
 from tests.servers.telegram_api import (
@@ -1088,3 +1097,29 @@ async def test_messages_on_behalf_of_a_chat(server: FakeTelegram, bot: Bot) -> N
     assert channel.message.from_user is not None and channel.message.from_user.id == 136817688
     with pytest.raises(ValueError):
         server.add_message(CHAT, "x", sender_chat_id=CHAT)
+
+
+async def test_chat_members_and_administrators(server: FakeTelegram, bot: Bot) -> None:
+    server.add_message(GROUP, "hi", user_id=2001, first_name="Ann")
+    server.set_admins(GROUP, [2001, 2002], creator=2000)
+    admin = await bot.get_chat_member(GROUP, 2001)
+    assert isinstance(admin, ChatMemberAdministrator)
+    assert admin.user.first_name == "Ann"
+    assert admin.can_delete_messages is True
+    assert isinstance(await bot.get_chat_member(GROUP, 2000), ChatMemberOwner)
+    assert isinstance(await bot.get_chat_member(GROUP, 3000), ChatMemberMember)
+    me = await bot.get_chat_member(GROUP, 123456)
+    assert isinstance(me, ChatMemberMember) and me.user.is_bot is True
+    admins = await bot.get_chat_administrators(GROUP)
+    assert [(m.status, m.user.id) for m in admins] == [
+        ("creator", 2000),
+        ("administrator", 2001),
+        ("administrator", 2002),
+    ]
+    with pytest.raises(TelegramBadRequest, match="no administrators in the private chat"):
+        await bot.get_chat_administrators(CHAT)
+    assert isinstance(await bot.get_chat_member(CHAT, CHAT), ChatMemberMember)
+    server.set_admins(GROUP, [2002])
+    assert isinstance(await bot.get_chat_member(GROUP, 2001), ChatMemberMember)
+    assert isinstance(await bot.get_chat_member(GROUP, 2000), ChatMemberMember)
+    assert [m.user.id for m in await bot.get_chat_administrators(GROUP)] == [2002]
