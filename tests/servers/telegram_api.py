@@ -4,9 +4,12 @@ Why a real HTTP server: the bot under test talks to Telegram through aiogram's o
 ``AiohttpSession`` (multipart bodies, JSON-encoded fields, error classification), and the
 benchmark runs the bot as a subprocess. Mocking inside the process would skip exactly the
 layers that break in production, so this serves ``{base}/bot{token}/{method}`` on 127.0.0.1
-and answers like Telegram does where a bot's behaviour depends on it: message ids, UTF-16
-entity validation, "message is not modified", flood control with ``retry_after``, drafts,
-long polling and blocked users.
+and answers like Telegram does where a bot's behaviour depends on it: message ids, text
+normalisation, UTF-16 entity and text_link URL validation, "message is not modified", flood
+control with ``retry_after``, drafts, long polling, blocked users, groups upgraded to
+supergroups, users' files and chat administrators. Fault injection adds what Telegram does
+only sometimes: error answers (JSON, or a proxy's HTML page) and answers lost after the call
+took effect.
 
 Request handling is transport-independent: :meth:`FakeTelegram.dispatch` answers one call
 with a :class:`Reply`, the HTTP handler is a thin shell over it, and
