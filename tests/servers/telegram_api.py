@@ -4,12 +4,21 @@ Why a real HTTP server: the bot under test talks to Telegram through aiogram's o
 ``AiohttpSession`` (multipart bodies, JSON-encoded fields, error classification), and the
 benchmark runs the bot as a subprocess. Mocking inside the process would skip exactly the
 layers that break in production, so this serves ``{base}/bot{token}/{method}`` on 127.0.0.1
-and answers like Telegram does where a bot's behaviour depends on it: message ids, UTF-16
-entity validation, "message is not modified", flood control with ``retry_after``, drafts,
-long polling and blocked users.
+and answers like Telegram does where a bot's behaviour depends on it: message ids, text
+normalisation, UTF-16 entity and text_link URL validation, "message is not modified", flood
+control with ``retry_after``, drafts, long polling, blocked users, groups upgraded to
+supergroups, users' files and chat administrators. Fault injection adds what Telegram does
+only sometimes: error answers (JSON, or a proxy's HTML page) and answers lost after the call
+took effect.
 
-Everything runs on the event loop that called :meth:`FakeTelegram.start`; the helper
-methods (``add_message`` etc.) must be called from that loop's thread.
+Request handling is transport-independent: :meth:`FakeTelegram.dispatch` answers one call
+with a :class:`Reply`, the HTTP handler is a thin shell over it, and
+``tests.servers.inprocess.InProcessSession`` calls it directly (no sockets), so scenarios can
+run on an event loop with virtual time. Every time the server reads (arrival, flood buckets,
+``retry_after`` deadlines) comes from the ``clock`` passed to the constructor.
+
+Everything runs on one event loop; the helper methods (``add_message`` etc.) must be called
+from that loop's thread.
 """
 
 from __future__ import annotations
@@ -22,23 +31,41 @@ import re
 import time
 import traceback
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from itertools import islice
-from typing import Any
+from typing import Any, Literal, TypedDict, TypeVar, Unpack
 
 from aiohttp import web
 
 __all__ = [
     "BotMessage",
     "Call",
+    "DraftsMode",
     "FakeTelegram",
     "Limits",
+    "Reply",
+    "UserMessageOptions",
     "parse_markup",
+    "telegram_normalise",
     "utf16_len",
 ]
 
 MAX_TEXT_UTF16 = 4096
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile refuses bigger files on Telegram's own server
+# Who Telegram names as ``from`` when a message is sent on behalf of a chat (``sender_chat``).
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+# How the server treats sendMessageDraft: "refused" is Telegram's 400 for bots without the
+# feature, "missing" an older self-hosted Bot API server that does not know the method.
+DraftsMode = Literal["ok", "refused", "missing"]
+UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -140,7 +167,7 @@ _LEADING_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?
 class Limits:
     """Telegram-like flood limits.
 
-    All token buckets are measured at request arrival (``time.monotonic()``).
+    All token buckets are measured at request arrival, on the server's ``clock``.
     """
 
     private_rate: float = 1.0  # writes per second per private chat (chat_id > 0)
@@ -157,16 +184,52 @@ class Call:
 
     method: str
     params: dict[str, Any]
-    at: float  # time.monotonic() when the request arrived
+    at: float  # the server's clock when the request arrived
     status: int
     description: str | None
     result: Any
     chat_id: int | None
+    lost: bool = False  # executed, but the client never got the answer (see lose_next)
 
     @property
     def ok(self) -> bool:
         """Whether Telegram would have answered ``"ok": true``."""
         return self.status == 200
+
+
+class UserMessageOptions(TypedDict, total=False):
+    """Who posts a user's message, where, and in reply to what.
+
+    The keywords ``add_message`` and the file helpers share; all optional.
+    """
+
+    user_id: int | None  # default: the chat id in private chats, 1001 in groups
+    first_name: str
+    username: str | None
+    language_code: str | None
+    chat_type: str | None  # default: "private" for positive ids, "supergroup" otherwise
+    chat_title: str | None
+    reply_to_message_id: int | None
+    quote: str | None  # part of the replied message's text the user quoted
+    message_thread_id: int | None
+    is_forum: bool
+    # Sent on behalf of a chat: the group itself (an anonymous admin) or a channel.
+    sender_chat_id: int | None
+    sender_chat_title: str | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to one call, as any transport must deliver it.
+
+    ``body`` is exactly what the HTTP server sends (JSON, or an HTML error page), so a
+    transport hands it to aiogram's ``check_response`` unchanged.
+    """
+
+    status: int
+    body: str
+    content_type: str = "application/json"
+    lost: bool = False  # the call took effect but the answer never reaches the client
 
 
 @dataclass
@@ -211,16 +274,78 @@ class _Stored:
     from_bot: bool
     deleted: bool = False
     bot: BotMessage | None = None
+    changed_by_lost_call: bool = False  # the client never learnt its current content
 
 
 @dataclass
-class _Injected:
+class _Rule:
+    """Applies to the next ``remaining`` calls of a method (to one chat if set)."""
+
     method: str  # lower-case
     chat_id: int | None
+    remaining: int
+
+
+@dataclass
+class _Injected(_Rule):
     code: int
     description: str
     retry_after: int | None
-    remaining: int
+    migrate_to_chat_id: int | None
+    html: bool
+
+    def parameters(self) -> dict[str, Any] | None:
+        found = {"retry_after": self.retry_after, "migrate_to_chat_id": self.migrate_to_chat_id}
+        return {k: v for k, v in found.items() if v is not None} or None
+
+
+_R = TypeVar("_R", bound=_Rule)
+
+
+def _take(rules: list[_R], method: str, chat_id: int | None) -> _R | None:
+    """The first rule matching this call, used up by one."""
+    for index, rule in enumerate(rules):
+        if rule.method == method and (rule.chat_id is None or rule.chat_id == chat_id):
+            rule.remaining -= 1
+            if rule.remaining <= 0:
+                del rules[index]
+            return rule
+    return None
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def _html_error_page(status: int) -> str:
+    """What a reverse proxy in front of the Bot API serves when it fails (nginx's page)."""
+    title = f"{status} {_phrase(status)}"
+    return (
+        f"<html>\n<head><title>{title}</title></head>\n<body>\n"
+        f"<center><h1>{title}</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n"
+    )
+
+
+@dataclass
+class _File:
+    """A file a user sent; ``path`` is issued by getFile, as Telegram does."""
+
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    folder: str  # "photos", "documents"
+    suffix: str  # ".jpg", ".pdf", ""
+    path: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.data),
+        }
 
 
 @dataclass
@@ -265,6 +390,7 @@ class _Method:
     handler: Callable[[dict[str, Any], float], Awaitable[Any]]
     write: bool = False
     blockable: bool = False
+    migrates: bool = False  # refused with migrate_to_chat_id once the group became a supergroup
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -273,6 +399,107 @@ class _Method:
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit Telegram uses for limits and entity offsets."""
     return len(text.encode("utf-16-le")) // 2
+
+
+# Characters the Bot API deletes from message text (tdlib's clean_input_string).
+_DELETED_CHARS = frozenset("\r\u2028\u2029\u202a\u202b\u202c\u202d\u202e")
+# Trimmed at both ends: tdlib trims spaces and newlines; the real server also trims these
+# Unicode spaces and invisible characters (found in a bug report against the bot).
+_TRIMMED_CHARS = frozenset(
+    " \n\u00a0\u1680\u180e\u202f\u205f\u2800\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x2010))  # U+2000..U+200A spaces, U+200B..U+200F
+)
+
+
+def telegram_normalise(
+    text: str, entities: Sequence[dict[str, Any]] = ()
+) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's cleanup of message text and entities (tdlib's ``fix_formatted_text``).
+
+    Why it matters: Telegram stores and compares this form, so a client that compares its
+    own raw text gets "message is not modified" or an empty-text error it did not expect.
+    ``\r`` and U+2028..U+202E are deleted, other ASCII control characters except ``\n``
+    become spaces; then spaces, newlines and Unicode blanks are trimmed on the right, and on
+    the left up to the first entity. Entity offsets (UTF-16) follow; empty entities go.
+    """
+    kept: list[str] = []
+    new_offset: list[int] = []  # UTF-16 offset in the old text -> offset in the new one
+    pos = 0
+    for ch in text:
+        if ch in _DELETED_CHARS:
+            new_offset.append(pos)
+            continue
+        kept.append(" " if ch < " " and ch != "\n" else ch)
+        new_offset.append(pos)
+        pos += 1
+        if ord(ch) > 0xFFFF:
+            new_offset.append(pos)
+            pos += 1
+    new_offset.append(pos)
+    last = len(new_offset) - 1
+    spans: list[tuple[int, int, dict[str, Any]]] = []
+    for entity in entities:
+        offset = min(max(int(entity["offset"]), 0), last)
+        end = min(max(offset + int(entity["length"]), offset), last)
+        spans.append((new_offset[offset], new_offset[end], entity))
+
+    cleaned = "".join(kept)
+    stop = len(cleaned)
+    while stop and cleaned[stop - 1] in _TRIMMED_CHARS:
+        stop -= 1
+    size = pos - (len(cleaned) - stop)  # trimmed characters are all one UTF-16 unit
+    spans = [(start, min(end, size), e) for start, end, e in spans if min(end, size) > start]
+    first_entity = min((start for start, _, _ in spans), default=size)
+    skip = 0
+    while skip < min(stop, first_entity) and cleaned[skip] in _TRIMMED_CHARS:
+        skip += 1
+    out = [
+        {**e, "offset": start - skip, "length": end - start}
+        for start, end, e in sorted(spans, key=lambda span: (span[0], span[0] - span[1]))
+    ]
+    return cleaned[skip:stop], out
+
+
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!\d+(?:[/?#]|$))")
+_TG_HOST_RE = re.compile(r"[A-Za-z0-9_-]+")
+_IPV6_RE = re.compile(r"\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\]")
+_URL_END_RE = re.compile(r"[/?#]")
+
+
+def _link_ok(url: str) -> bool:
+    """Whether Telegram accepts ``url`` for a text_link (tdlib's ``LinkManager::check_link``).
+
+    http(s) or scheme-less URLs need a host with a dot (or a bracketed IPv6 literal) and a
+    valid port; ``tg:`` links need a plain alphanumeric host. Relative paths, anchors,
+    ``mailto:``, ``javascript:`` and ``http://localhost`` are all refused.
+    """
+    scheme = _SCHEME_RE.match(url)
+    rest = url
+    if scheme is not None:
+        name = scheme.group(1).lower()
+        rest = url[scheme.end() :]
+        if name == "tg":
+            host = _URL_END_RE.split(rest.removeprefix("//"), maxsplit=1)[0]
+            return _TG_HOST_RE.fullmatch(host) is not None
+        if name not in ("http", "https") or not rest.startswith("//"):
+            return False
+        rest = rest[2:]
+    authority = _URL_END_RE.split(rest, maxsplit=1)[0].rpartition("@")[2]
+    if authority.startswith("["):
+        host, bracket, port = authority.partition("]")
+        if not bracket or _IPV6_RE.fullmatch(host + bracket) is None:
+            return False
+    else:
+        host, colon, port = authority.partition(":")
+        port = colon + port
+        host = host.removesuffix(".")
+        if "." not in host or not all(c.isalnum() or c in "-_.~%" for c in host):
+            return False
+    if port:
+        digits = port.removeprefix(":")
+        if not port.startswith(":") or not digits.isdigit() or not 0 < int(digits) < 65536:
+            return False
+    return True
 
 
 def _surrogate_middles(text: str) -> set[int]:
@@ -327,6 +554,8 @@ def _check_entities(text: str, raw: Any) -> list[dict[str, Any]]:
             url = ent.get("url")
             if not isinstance(url, str) or not url:
                 raise _bad_entities(f"text_link entity at index {idx} must have a url")
+            if not _link_ok(url):
+                raise _bad_entities(f"Wrong HTTP URL in text_link entity at index {idx}")
             clean["url"] = url
         elif etype == "text_mention":
             user = ent.get("user")
@@ -387,7 +616,7 @@ class _Markup:
         elif url.startswith("tg://user?id=") and url[13:].isdigit():
             user = {"id": int(url[13:]), "is_bot": False, "first_name": "User"}
             self.add("text_mention", start, user=user)
-        elif url:
+        elif _link_ok(url):  # tdlib's markup parsers drop links Telegram would refuse
             self.add("text_link", start, url=url)
 
     def result(self) -> tuple[str, list[dict[str, Any]]]:
@@ -786,9 +1015,9 @@ def _json_param(params: dict[str, Any], key: str, what: str) -> Any:
 
 
 def _text_and_entities(
-    params: dict[str, Any], *, allow_empty: bool = False
+    params: dict[str, Any], *, max_units: int, allow_empty: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Apply entities or parse_mode, then Telegram's emptiness and UTF-16 length checks."""
+    """Apply entities or parse_mode, normalise like Telegram, then check emptiness and length."""
     raw_text = params.get("text")
     text = "" if raw_text is None else str(raw_text)
     parse_mode = params.get("parse_mode")
@@ -798,9 +1027,10 @@ def _text_and_entities(
         text, entities = _parse_mode(text, parse_mode)
     else:
         entities = []
-    if not allow_empty and not text.strip():
+    text, entities = telegram_normalise(text, entities)
+    if not allow_empty and not text:
         raise _bad("message text is empty")
-    if utf16_len(text) > MAX_TEXT_UTF16:
+    if utf16_len(text) > max_units:
         raise _bad("message is too long")
     return text, entities
 
@@ -808,6 +1038,15 @@ def _text_and_entities(
 def _snapshot(message: dict[str, Any]) -> dict[str, Any]:
     """A message as embedded in reply_to_message: Telegram never nests replies twice."""
     return {k: v for k, v in message.items() if k != "reply_to_message"}
+
+
+def _quote(replied: dict[str, Any], quote: str) -> dict[str, Any]:
+    """Telegram's TextQuote for a manual quote of part of the replied message's text."""
+    source = replied.get("text") or replied.get("caption") or ""
+    index = source.find(quote) if quote else -1
+    if index < 0:
+        raise ValueError(f"{quote!r} is not part of the replied message's text")
+    return {"text": quote, "position": utf16_len(source[:index]), "is_manual": True}
 
 
 def _describe(call: Call) -> str:
@@ -832,23 +1071,36 @@ class FakeTelegram:
         username: str = "test_bot",
         first_name: str = "Test Bot",
         limits: Limits | None = None,
-        drafts_supported: bool = True,
+        drafts: DraftsMode = "ok",
+        drafts_supported: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``drafts_supported`` is the older spelling: False means ``drafts="refused"``."""
         self.token = token
         self.bot_id = bot_id
         self.username = username
         self.first_name = first_name
         self.limits = limits
-        self.drafts_supported = drafts_supported
+        self.drafts_mode: DraftsMode = drafts  # ``drafts(chat_id)`` lists the drafts shown
+        if drafts_supported is not None:
+            self.drafts_supported = drafts_supported
+        self.clock = clock
+        self.max_text_units = MAX_TEXT_UTF16  # longer (normalised) texts: "message is too long"
 
         self.calls: list[Call] = []
         self.too_many_requests = 0
         self.retry_after_violations = 0
+        # Refusals of text the bot built: each one is a bug in how it prepares messages.
+        self.empty_text_refusals = 0
+        self.too_long_refusals = 0
+        self.entity_refusals = 0
         self.webhook: dict[str, Any] | None = None
         self.commands: list[dict[str, Any]] = []
         # (json.dumps(scope, sort_keys=True), language_code) -> commands
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.internal_errors: list[str] = []  # tracebacks of bugs in this fake (answered 500)
+        # "message is not modified" although the client saw (or could know) the current text
+        self.not_modified_unexplained = 0
         self._last_commands_key: tuple[str, str] | None = None
 
         self._bot_user: dict[str, Any] = {
@@ -866,7 +1118,15 @@ class FakeTelegram:
         self._drafts: dict[int, dict[int, list[str]]] = {}
         self._open_drafts: dict[int, dict[int, _OpenDraft]] = {}
         self._blocked: set[int] = set()
+        self._files: dict[str, _File] = {}  # by file_id
+        self._users: dict[int, dict[str, Any]] = {}  # the last User object seen per id
+        self._admins: dict[int, list[int]] = {}  # chat -> administrators, creator first
+        self._creators: dict[int, int] = {}
+        self._file_paths: dict[str, _File] = {}  # by the path getFile issued
+        self.downloads: list[str] = []  # file paths served, in order
+        self._migrated: dict[int, int] = {}  # old group id -> supergroup id
         self._injected: list[_Injected] = []
+        self._losses: list[_Rule] = []
         self._deadlines: dict[int, float] = {}
         self._chat_buckets: dict[int, _Bucket] = {}
         self._global_bucket: _Bucket | None = None
@@ -891,17 +1151,37 @@ class FakeTelegram:
                 _Method("setMyCommands", self._m_set_my_commands),
                 _Method("deleteMyCommands", self._m_delete_my_commands),
                 _Method("getMyCommands", self._m_get_my_commands),
+                _Method("getFile", self._m_get_file),
+                _Method("getChatMember", self._m_get_chat_member),
+                _Method("getChatAdministrators", self._m_get_chat_administrators),
                 _Method("close", self._m_true),
                 _Method("logOut", self._m_true),
-                _Method("sendMessage", self._m_send_message, write=True, blockable=True),
-                _Method("editMessageText", self._m_edit_message_text, write=True, blockable=True),
+                _Method(
+                    "sendMessage", self._m_send_message, write=True, blockable=True, migrates=True
+                ),
+                _Method(
+                    "editMessageText",
+                    self._m_edit_message_text,
+                    write=True,
+                    blockable=True,
+                    migrates=True,
+                ),
                 _Method(
                     "sendMessageDraft", self._m_send_message_draft, write=True, blockable=True
                 ),
-                _Method("deleteMessage", self._m_delete_message, write=True),
-                _Method("sendChatAction", self._m_send_chat_action, blockable=True),
+                _Method("deleteMessage", self._m_delete_message, write=True, migrates=True),
+                _Method("sendChatAction", self._m_send_chat_action, blockable=True, migrates=True),
             )
         }
+
+    @property
+    def drafts_supported(self) -> bool:
+        """Whether sendMessageDraft works; setting False means ``drafts_mode = "refused"``."""
+        return self.drafts_mode == "ok"
+
+    @drafts_supported.setter
+    def drafts_supported(self, supported: bool) -> None:
+        self.drafts_mode = "ok" if supported else "refused"
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -909,6 +1189,7 @@ class FakeTelegram:
         """Bind a random free port on 127.0.0.1 and start serving."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
@@ -955,38 +1236,20 @@ class FakeTelegram:
         chat_id: int,
         text: str | None = None,
         *,
-        user_id: int | None = None,
-        first_name: str = "Alice",
-        username: str | None = None,
-        language_code: str | None = "en",
-        chat_type: str | None = None,
-        chat_title: str | None = None,
         entities: list[dict[str, Any]] | None = None,
-        reply_to_message_id: int | None = None,
-        message_thread_id: int | None = None,
-        is_forum: bool = False,
         sticker: bool = False,
         photo: bool = False,
+        **options: Unpack[UserMessageOptions],
     ) -> int:
         """A user writes to the bot; returns the new message_id.
 
         A leading ``/command`` gets its bot_command entity like Telegram clients add; with
-        ``photo`` the text becomes the caption. In a forum topic a non-reply message replies
-        to the topic's creation message, as Telegram does.
+        ``photo`` the text becomes the caption (of a photo with no downloadable file). In a
+        forum topic a non-reply message replies to the topic's creation message, as Telegram
+        does.
         """
         message_id = self._new_message_id(chat_id)
-        message = self._user_message(
-            chat_id,
-            message_id,
-            user_id,
-            first_name,
-            username,
-            language_code,
-            chat_type,
-            chat_title,
-            is_forum,
-        )
-        chat = message["chat"]
+        message = self._compose(chat_id, message_id, options)
         if text is not None:
             ents = entities
             if ents is None:
@@ -1019,28 +1282,137 @@ class FakeTelegram:
                 }
                 for size in (90, 320, 1280)
             ]
-        if message_thread_id is not None:
-            message["message_thread_id"] = message_thread_id
+        return self._post(chat_id, message)
+
+    def add_photo(
+        self,
+        chat_id: int,
+        image: bytes,
+        *,
+        caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
+        width: int = 1280,
+        height: int = 960,
+        **options: Unpack[UserMessageOptions],
+    ) -> int:
+        """A user sends a photo; getFile and the file URL serve ``image``. Returns message_id.
+
+        Telegram offers several sizes, largest last; the fake cannot scale images, so every
+        size serves the same bytes (and reports their size).
+        """
+        message_id = self._new_message_id(chat_id)
+        message = self._compose(chat_id, message_id, options)
+        sizes: list[dict[str, Any]] = []
+        longest = max(width, height)
+        for bound in (90, 320, 800):
+            if bound < longest:
+                scale = bound / longest
+                sizes.append(self._photo_size(image, round(width * scale), round(height * scale)))
+        sizes.append(self._photo_size(image, width, height))
+        message["photo"] = sizes
+        self._caption(message, caption, caption_entities)
+        return self._post(chat_id, message)
+
+    def add_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        *,
+        file_name: str,
+        mime_type: str,
+        caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
+        **options: Unpack[UserMessageOptions],
+    ) -> int:
+        """A user sends a file; getFile and the file URL serve ``data``. Returns message_id."""
+        message_id = self._new_message_id(chat_id)
+        message = self._compose(chat_id, message_id, options)
+        suffix = "." + file_name.rsplit(".", 1)[1] if "." in file_name else ""
+        file = self._add_file(data, "documents", suffix)
+        message["document"] = {**file.describe(), "file_name": file_name, "mime_type": mime_type}
+        self._caption(message, caption, caption_entities)
+        return self._post(chat_id, message)
+
+    def _photo_size(self, image: bytes, width: int, height: int) -> dict[str, Any]:
+        file = self._add_file(image, "photos", ".jpg")
+        return {**file.describe(), "width": width, "height": height}
+
+    def _add_file(self, data: bytes, folder: str, suffix: str) -> _File:
+        number = len(self._files)
+        file = _File(f"{folder[:-1]}-file-{number}", f"u{number}", data, folder, suffix)
+        self._files[file.file_id] = file
+        return file
+
+    @staticmethod
+    def _caption(
+        message: dict[str, Any], caption: str | None, entities: list[dict[str, Any]] | None
+    ) -> None:
+        if caption is not None:
+            message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
+
+    def _compose(
+        self, chat_id: int, message_id: int, options: UserMessageOptions
+    ) -> dict[str, Any]:
+        """A user's message without content: sender, chat, thread and the replied message."""
+        sender_chat_id = options.get("sender_chat_id")
+        sender_chat_title = options.get("sender_chat_title")
+        anonymous_admin = sender_chat_id == chat_id
+        message = self._user_message(
+            chat_id,
+            message_id,
+            options.get("user_id"),
+            options.get("first_name", "Alice"),
+            options.get("username"),
+            options.get("language_code", "en"),
+            options.get("chat_type"),
+            options.get("chat_title") or (sender_chat_title if anonymous_admin else None),
+            options.get("is_forum", False),
+        )
+        chat = message["chat"]
+        if sender_chat_id is not None:
+            if chat_id > 0:
+                raise ValueError("only group messages can be sent on behalf of a chat")
+            if anonymous_admin:
+                message["from"], message["sender_chat"] = dict(GROUP_ANONYMOUS_BOT), chat
+            else:
+                title = sender_chat_title or f"Channel {abs(sender_chat_id)}"
+                channel = {"id": sender_chat_id, "type": "channel", "title": title}
+                message["from"], message["sender_chat"] = dict(CHANNEL_BOT), channel
+        thread_id = options.get("message_thread_id")
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
             if chat.get("is_forum"):
                 message["is_topic_message"] = True
-        if reply_to_message_id is not None:
-            replied = self._messages.get((chat_id, reply_to_message_id))
+        reply_to = options.get("reply_to_message_id")
+        if reply_to is not None:
+            replied = self._messages.get((chat_id, reply_to))
             if replied is None or replied.deleted:
-                raise ValueError(f"no message {reply_to_message_id} in chat {chat_id} to reply to")
+                raise ValueError(f"no message {reply_to} in chat {chat_id} to reply to")
             message["reply_to_message"] = _snapshot(replied.data)
-        elif message_thread_id is not None and chat.get("is_forum"):
+            quote = options.get("quote")
+            if quote is not None:
+                message["quote"] = _quote(replied.data, quote)
+        elif options.get("quote") is not None:
+            raise ValueError("a quote needs reply_to_message_id")
+        elif thread_id is not None and chat.get("is_forum"):
             message["reply_to_message"] = {
-                "message_id": message_thread_id,
+                "message_id": thread_id,
                 "date": int(time.time()),
                 "chat": chat,
                 "from": message["from"],
-                "message_thread_id": message_thread_id,
+                "message_thread_id": thread_id,
                 "is_topic_message": True,
-                "forum_topic_created": {"name": f"Topic {message_thread_id}", "icon_color": 0},
+                "forum_topic_created": {"name": f"Topic {thread_id}", "icon_color": 0},
             }
-        self._messages[(chat_id, message_id)] = _Stored(message, from_bot=False)
+        return message
+
+    def _post(self, chat_id: int, message: dict[str, Any]) -> int:
+        """Store a user's message and queue its update; returns its id."""
+        self._messages[(chat_id, message["message_id"])] = _Stored(message, from_bot=False)
         self.add_update({"message": message})
-        return message_id
+        return int(message["message_id"])
 
     def _user_message(
         self,
@@ -1201,19 +1573,102 @@ class FakeTelegram:
         method: str,
         *,
         error_code: int,
-        description: str,
+        description: str | None = None,
         retry_after: int | None = None,
         chat_id: int | None = None,
         count: int = 1,
+        html: bool = False,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` if set) with an error."""
+        """Answer the next ``count`` calls of ``method`` (to ``chat_id`` if set) with an error.
+
+        With ``html`` the body is a proxy's HTML error page instead of Telegram's JSON, which
+        aiogram reports as ``ClientDecodeError``. The description defaults to the status text.
+        """
         if error_code == 429 and retry_after is None:
             raise ValueError("a 429 needs retry_after, as Telegram always sends it")
         if count < 1:
             raise ValueError("count must be >= 1")
         self._injected.append(
-            _Injected(method.lower(), chat_id, error_code, description, retry_after, count)
+            _Injected(
+                method=method.lower(),
+                chat_id=chat_id,
+                remaining=count,
+                code=error_code,
+                description=description or _phrase(error_code),
+                retry_after=retry_after,
+                migrate_to_chat_id=migrate_to_chat_id,
+                html=html,
+            )
         )
+
+    def lose_next(self, method: str, *, chat_id: int | None = None, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` take effect but their answers are lost.
+
+        Over HTTP the connection closes unanswered; in-process the reply is flagged ``lost``.
+        The message is sent or edited all the same, as when a network drops a response.
+        """
+        if count < 1:
+            raise ValueError("count must be >= 1")
+        self._losses.append(_Rule(method.lower(), chat_id, count))
+
+    @property
+    def lost_calls(self) -> list[Call]:
+        """Calls whose answer never reached the client, in order."""
+        return [call for call in self.calls if call.lost]
+
+    def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group ``old_chat_id`` became the supergroup ``new_chat_id`` (a new chat).
+
+        From now on writes to the old id get Telegram's 400 with ``migrate_to_chat_id``.
+        """
+        if old_chat_id >= 0 or new_chat_id >= 0 or old_chat_id == new_chat_id:
+            raise ValueError("both ids must be distinct group ids (negative)")
+        old = self._chats.get(old_chat_id)
+        if old is None:
+            old = {"id": old_chat_id, "type": "group", "title": f"Group {-old_chat_id}"}
+            self._chats[old_chat_id] = old
+        title = old.get("title") or f"Group {-old_chat_id}"
+        self._chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": title}
+        self._migrated[old_chat_id] = new_chat_id
+
+    def add_foreign_messages(self, chat_id: int, count: int = 1) -> list[int]:
+        """Other members post ``count`` messages; returns their ids.
+
+        They take message ids, so the bot's own messages stop being consecutive, but queue no
+        updates: in privacy mode a bot does not see ordinary group messages.
+        """
+        chat = self._chat(chat_id)
+        ids: list[int] = []
+        for n in range(count):
+            message_id = self._new_message_id(chat_id)
+            member = {"id": 700_000 + message_id, "is_bot": False, "first_name": f"Member {n}"}
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": member,
+                "text": f"message {message_id} from another member",
+            }
+            self._messages[(chat_id, message_id)] = _Stored(message, from_bot=False)
+            ids.append(message_id)
+        self._notify()
+        return ids
+
+    def set_admins(
+        self, chat_id: int, user_ids: Iterable[int], *, creator: int | None = None
+    ) -> None:
+        """Who administers a group, for getChatMember and getChatAdministrators.
+
+        ``creator`` (if set) is the owner and counts as an administrator; everyone else is a
+        plain "member".
+        """
+        admins = [uid for uid in user_ids if uid != creator]
+        self._admins[chat_id] = admins if creator is None else [creator, *admins]
+        if creator is None:
+            self._creators.pop(chat_id, None)
+        else:
+            self._creators[chat_id] = creator
 
     def block_chat(self, chat_id: int) -> None:
         """The user blocks the bot: writes and chat actions to it get 403."""
@@ -1258,6 +1713,7 @@ class FakeTelegram:
             user["username"] = username
         if language_code is not None:
             user["language_code"] = language_code
+        self._users[uid] = user
         return user
 
     def _register_chat(
@@ -1298,6 +1754,18 @@ class FakeTelegram:
             {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
         )
 
+    async def _download(self, request: web.Request) -> web.Response:
+        """``/file/bot{token}/{file_path}``: the bytes of a file getFile described."""
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        file = self._file_paths.get(request.match_info["path"])
+        if file is None:
+            return await self._not_found(request)
+        self.downloads.append(request.match_info["path"])
+        return web.Response(body=file.data, content_type="application/octet-stream")
+
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
         raw: dict[str, Any] = dict(request.query)
         if request.can_read_body:
@@ -1322,15 +1790,6 @@ class FakeTelegram:
                     else:
                         raw[key] = bytes(value).decode(errors="replace")
         return _normalise(raw)
-
-    def _take_injected(self, method: str, chat_id: int | None) -> _Injected | None:
-        for index, inj in enumerate(self._injected):
-            if inj.method == method and (inj.chat_id is None or inj.chat_id == chat_id):
-                inj.remaining -= 1
-                if inj.remaining <= 0:
-                    del self._injected[index]
-                return inj
-        return None
 
     def _blocked_error(self, chat_id: int) -> _ApiError:
         if chat_id > 0:
@@ -1366,42 +1825,90 @@ class FakeTelegram:
         bucket.tokens -= 1.0
         glob.tokens -= 1.0
 
+    def _count_refusal(self, description: str) -> None:
+        if "message text is empty" in description:
+            self.empty_text_refusals += 1
+        elif "message is too long" in description:
+            self.too_long_refusals += 1
+        elif "can't parse entities" in description:
+            self.entity_refusals += 1
+
     @staticmethod
     def _raise_flood(wait: float) -> None:
         seconds = max(1, math.ceil(wait - 1e-9))
         raise _ApiError(429, f"Too Many Requests: retry after {seconds}", {"retry_after": seconds})
 
     async def _handle(self, request: web.Request) -> web.Response:
-        at = time.monotonic()
-        token = request.match_info["token"]
-        name = request.match_info["method"]
+        """HTTP shell over :meth:`_serve`; a lost answer closes the connection unanswered."""
+        at = self.clock()
+        reply = await self._serve(
+            request.match_info["token"],
+            request.match_info["method"],
+            at,
+            lambda: self._read_params(request),
+        )
+        if reply.lost:
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response()  # never written: the transport is already closed
+        return web.Response(text=reply.body, status=reply.status, content_type=reply.content_type)
+
+    async def dispatch(self, token: str, method: str, params: dict[str, Any]) -> Reply:
+        """Answer one Bot API call without HTTP.
+
+        ``params`` are the fields an HTTP form would carry (strings, JSON-encoded where aiogram
+        encodes them); already-decoded values are accepted too.
+        """
+        at = self.clock()
+
+        async def read() -> dict[str, Any]:
+            return _normalise(params)
+
+        return await self._serve(token, method, at, read)
+
+    async def _serve(
+        self,
+        token: str,
+        name: str,
+        at: float,
+        read: Callable[[], Awaitable[dict[str, Any]]],
+    ) -> Reply:
+        """Run one call, record it and build the reply every transport sends."""
         spec = self._methods.get(name.lower())
         method = spec.name if spec is not None else name
         params: dict[str, Any] = {}
         chat_id: int | None = None
         status, description, result = 200, None, None
         parameters: dict[str, Any] | None = None
+        lost = html = False
         try:
-            params = await self._read_params(request)
+            params = await read()
             chat_id = _chat_id_of(params.get("chat_id"))
             if token != self.token:
                 raise _ApiError(401, "Unauthorized")
             if spec is None:
                 raise _ApiError(404, "Not Found")
+            lost = _take(self._losses, method.lower(), chat_id) is not None
             deadline = self._deadlines.get(chat_id) if chat_id is not None else None
             if spec.write and deadline is not None and at < deadline:
                 self.retry_after_violations += 1
-            injected = self._take_injected(method.lower(), chat_id)
+            injected = _take(self._injected, method.lower(), chat_id)
             if injected is not None:
-                extra = None
-                if injected.retry_after is not None:
-                    extra = {"retry_after": injected.retry_after}
-                raise _ApiError(injected.code, injected.description, extra)
-            if method == "sendMessageDraft" and not self.drafts_supported:
+                html = injected.html
+                raise _ApiError(injected.code, injected.description, injected.parameters())
+            if method == "sendMessageDraft" and self.drafts_mode == "missing":
+                raise _ApiError(404, "Not Found")
+            if method == "sendMessageDraft" and self.drafts_mode == "refused":
                 raise _bad("method not available")
+            if spec.migrates and chat_id in self._migrated:
+                raise _ApiError(400, UPGRADED, {"migrate_to_chat_id": self._migrated[chat_id]})
             if spec.blockable and chat_id is not None and chat_id in self._blocked:
                 raise self._blocked_error(chat_id)
-            result = await spec.handler(params, at)
+            try:
+                result = await spec.handler(params, at)
+            except _ApiError as exc:
+                self._count_refusal(exc.description)
+                raise
         except _ApiError as exc:
             status, description, parameters = exc.code, exc.description, exc.parameters
         except web.HTTPRequestEntityTooLarge:
@@ -1416,10 +1923,16 @@ class FakeTelegram:
                 self._deadlines[chat_id] = max(self._deadlines.get(chat_id, 0.0), at + retry_after)
         if isinstance(result, _Described):
             result, description = result.result, result.description
-        call = Call(method, params, at, status, description, result, chat_id)
+        if status == 200 and isinstance(result, dict) and chat_id is not None:
+            stored = self._messages.get((chat_id, result.get("message_id", 0)))
+            if stored is not None:
+                stored.changed_by_lost_call = lost
+        call = Call(method, params, at, status, description, result, chat_id, lost)
         self.calls.append(call)
         self._calls_by_method.setdefault(method.lower(), []).append(call)
         self._notify()
+        if html:
+            return Reply(status, _html_error_page(status), "text/html", lost)
         if status == 200:
             body: dict[str, Any] = {"ok": True, "result": result}
             if description:
@@ -1428,7 +1941,7 @@ class FakeTelegram:
             body = {"ok": False, "error_code": status, "description": description}
             if parameters:
                 body["parameters"] = parameters
-        return web.json_response(body, status=status)
+        return Reply(status, json.dumps(body), lost=lost)
 
     # ------------------------------------------------------------------ API methods
 
@@ -1559,6 +2072,70 @@ class FakeTelegram:
     async def _m_get_my_commands(self, params: dict[str, Any], at: float) -> Any:
         return list(self.commands_by_scope.get(self._scope_key(params), []))
 
+    async def _m_get_file(self, params: dict[str, Any], at: float) -> Any:
+        file_id = params.get("file_id")
+        file = self._files.get(file_id) if isinstance(file_id, str) else None
+        if file is None:
+            raise _bad("invalid file_id")
+        if len(file.data) > MAX_DOWNLOAD_BYTES:
+            raise _bad("file is too big")
+        if file.path is None:
+            file.path = f"{file.folder}/file_{len(self._file_paths)}{file.suffix}"
+            self._file_paths[file.path] = file
+        return {**file.describe(), "file_path": file.path}
+
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        """A ChatMember object: creator, administrator or member, as set_admins configured."""
+        if user_id == self.bot_id:
+            user = self._bot_user
+        else:
+            user = self._users.get(user_id) or {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": f"User {user_id}",
+            }
+        if self._creators.get(chat_id) == user_id:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id not in self._admins.get(chat_id, []):
+            return {"status": "member", "user": user}
+        rights = (
+            "can_manage_chat",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_restrict_members",
+            "can_change_info",
+            "can_invite_users",
+            "can_pin_messages",
+            "can_manage_topics",
+        )
+        return {
+            "status": "administrator",
+            "user": user,
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_promote_members": False,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+            "can_send_welcome_messages": False,
+            **dict.fromkeys(rights, True),
+        }
+
+    async def _m_get_chat_member(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        user_id = _opt_int(params, "user_id")
+        if user_id is None:
+            raise _bad("user_id is empty")
+        if chat_id > 0 and user_id not in (chat_id, self.bot_id):
+            raise _bad("user not found")
+        return self._member(chat_id, user_id)
+
+    async def _m_get_chat_administrators(self, params: dict[str, Any], at: float) -> Any:
+        chat_id = _require_chat(params)
+        if chat_id > 0:
+            raise _bad("there are no administrators in the private chat")
+        return [self._member(chat_id, uid) for uid in self._admins.get(chat_id, [])]
+
     async def _m_send_chat_action(self, params: dict[str, Any], at: float) -> Any:
         _require_chat(params)
         if params.get("action") not in CHAT_ACTIONS:
@@ -1595,7 +2172,7 @@ class FakeTelegram:
 
     async def _m_send_message(self, params: dict[str, Any], at: float) -> Any:
         chat_id = _require_chat(params)
-        text, entities = _text_and_entities(params)
+        text, entities = _text_and_entities(params, max_units=self.max_text_units)
         thread_id = _opt_int(params, "message_thread_id")
         replied = self._reply_target(chat_id, params)
         markup = self._inline_markup(params)
@@ -1653,7 +2230,7 @@ class FakeTelegram:
             raise _bad("message can't be edited")
         if "text" not in stored.data:
             raise _bad("there is no text in the message to edit")
-        text, entities = _text_and_entities(params)
+        text, entities = _text_and_entities(params, max_units=self.max_text_units)
         markup = self._inline_markup(params)
         current = stored.data
         if (
@@ -1661,6 +2238,8 @@ class FakeTelegram:
             and entities == current.get("entities", [])
             and markup == current.get("reply_markup")
         ):
+            if not stored.changed_by_lost_call:
+                self.not_modified_unexplained += 1
             raise _ApiError(400, NOT_MODIFIED)
         self._admit(chat_id, at)
 
@@ -1689,7 +2268,9 @@ class FakeTelegram:
         if chat_id < 0:
             raise _bad("method is available only in private chats")
         _opt_int(params, "message_thread_id")
-        text, _entities = _text_and_entities(params, allow_empty=True)
+        text, _entities = _text_and_entities(
+            params, max_units=self.max_text_units, allow_empty=True
+        )
         self._admit(chat_id, at)
 
         self._drafts.setdefault(chat_id, {}).setdefault(draft_id, []).append(text)

@@ -3,14 +3,18 @@
 Why through aiogram: the fake is only useful if aiogram's serialisation (multipart + JSON
 fields) and error classification (TelegramRetryAfter, TelegramBadRequest, ...) see the
 same shapes they would see from Telegram, so every behaviour is asserted from the client.
+The ``bot`` fixtures run each test over both transports: HTTP (``AiohttpSession``) and
+in-process (``InProcessSession``), which must be indistinguishable to the client.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import selectors
+import time
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp
 import pytest
@@ -18,25 +22,49 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramUnauthorizedError,
 )
 from aiogram.methods import GetMe
-from aiogram.types import BotCommand, Message, MessageEntity, ReplyParameters, Update
+from aiogram.types import (
+    BotCommand,
+    ChatMemberAdministrator,
+    ChatMemberMember,
+    ChatMemberOwner,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
 
-from tests.servers.telegram_api import FakeTelegram, Limits, parse_markup, utf16_len
+from tests.servers.inprocess import InProcessSession
+from tests.servers.telegram_api import (
+    FakeTelegram,
+    Limits,
+    parse_markup,
+    telegram_normalise,
+    utf16_len,
+)
 
 TOKEN = "123456:TEST-TOKEN"
 CHAT = 42
 GROUP = -1001234567890
 
+Transport = Literal["http", "inprocess"]
+TRANSPORTS: list[Transport] = ["http", "inprocess"]
 
-def make_bot(server: FakeTelegram, token: str = TOKEN) -> Bot:
-    """A real aiogram Bot pointed at the fake server."""
+
+def make_bot(server: FakeTelegram, token: str = TOKEN, transport: Transport = "http") -> Bot:
+    """A real aiogram Bot pointed at the fake server, over HTTP or in-process."""
+    if transport == "inprocess":
+        return Bot(token=token, session=InProcessSession(server))
     session = AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))
     return Bot(token=token, session=session)
 
@@ -59,16 +87,16 @@ async def limited() -> AsyncIterator[FakeTelegram]:
     assert tg.internal_errors == []
 
 
-@pytest.fixture
-async def bot(server: FakeTelegram) -> AsyncIterator[Bot]:
-    client = make_bot(server)
+@pytest.fixture(params=TRANSPORTS)
+async def bot(server: FakeTelegram, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    client = make_bot(server, transport=request.param)
     yield client
     await client.session.close()
 
 
-@pytest.fixture
-async def limited_bot(limited: FakeTelegram) -> AsyncIterator[Bot]:
-    client = make_bot(limited)
+@pytest.fixture(params=TRANSPORTS)
+async def limited_bot(limited: FakeTelegram, request: pytest.FixtureRequest) -> AsyncIterator[Bot]:
+    client = make_bot(limited, transport=request.param)
     yield client
     await client.session.close()
 
@@ -97,8 +125,9 @@ async def test_get_me(server: FakeTelegram, bot: Bot) -> None:
     assert [c.method for c in server.calls] == ["getMe"]
 
 
-async def test_wrong_token_is_unauthorized(server: FakeTelegram) -> None:
-    other = make_bot(server, token="999:WRONG")
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_wrong_token_is_unauthorized(server: FakeTelegram, transport: Transport) -> None:
+    other = make_bot(server, token="999:WRONG", transport=transport)
     try:
         with pytest.raises(TelegramUnauthorizedError, match="Unauthorized"):
             await other.get_me()
@@ -107,21 +136,17 @@ async def test_wrong_token_is_unauthorized(server: FakeTelegram) -> None:
     assert server.calls[-1].status == 401
 
 
-async def test_unknown_method_is_not_found(server: FakeTelegram) -> None:
+async def test_unknown_method_is_not_found(server: FakeTelegram, bot: Bot) -> None:
     status, body = await raw_post(server, f"/bot{TOKEN}/noSuchMethod")
     assert status == 404
     assert body == {"ok": False, "error_code": 404, "description": "Not Found"}
+
     # and aiogram maps it to TelegramNotFound
-    bot = make_bot(server)
-    try:
+    class Bogus(GetMe):
+        __api_method__ = "bogusMethod"
 
-        class Bogus(GetMe):
-            __api_method__ = "bogusMethod"
-
-        with pytest.raises(TelegramNotFound):
-            await bot(Bogus())
-    finally:
-        await bot.session.close()
+    with pytest.raises(TelegramNotFound):
+        await bot(Bogus())
 
 
 async def test_json_and_urlencoded_bodies_are_accepted(server: FakeTelegram) -> None:
@@ -346,9 +371,10 @@ async def test_group_rate_gives_longer_retry_after(
     assert info.value.retry_after == 3  # 20 messages per minute -> one token per 3 s
 
 
-async def test_global_bucket() -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_global_bucket(transport: Transport) -> None:
     async with FakeTelegram(limits=Limits(global_rate=1.0, global_burst=2.0)) as tg:
-        client = make_bot(tg)
+        client = make_bot(tg, transport=transport)
         try:
             await client.send_message(1, "a")
             await client.send_message(2, "b")
@@ -451,14 +477,15 @@ async def test_update_shapes_parse_in_aiogram(server: FakeTelegram, bot: Bot) ->
     assert stopped.stopped_message_generation.chat.id == CHAT
 
 
-async def test_dispatcher_polling_end_to_end(server: FakeTelegram) -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_dispatcher_polling_end_to_end(server: FakeTelegram, transport: Transport) -> None:
     dp = Dispatcher()
 
     @dp.message()
     async def echo(message: Message) -> None:
         await message.answer(f"echo: {message.text}")
 
-    client = make_bot(server)
+    client = make_bot(server, transport=transport)
     polling = asyncio.create_task(
         dp.start_polling(client, handle_signals=False, polling_timeout=30)
     )
@@ -513,9 +540,10 @@ async def test_draft_rules(server: FakeTelegram, bot: Bot) -> None:
     assert server.drafts(CHAT) == {}
 
 
-async def test_drafts_unsupported() -> None:
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_drafts_unsupported(transport: Transport) -> None:
     async with FakeTelegram(drafts_supported=False) as tg:
-        client = make_bot(tg)
+        client = make_bot(tg, transport=transport)
         try:
             with pytest.raises(TelegramBadRequest, match="method not available"):
                 await client.send_message_draft(CHAT, draft_id=1, text="hi")
@@ -574,3 +602,524 @@ async def test_commands(server: FakeTelegram, bot: Bot) -> None:
     assert await bot.delete_my_commands()
     assert server.commands == []
     assert await bot.get_my_commands() == []
+
+
+# --------------------------------------------------------------------------- transports
+
+
+async def test_dispatch_answers_without_http() -> None:
+    """The core needs no running HTTP server: the reply carries the exact HTTP body."""
+    tg = FakeTelegram()
+    reply = await tg.dispatch(TOKEN, "sendMessage", {"chat_id": str(CHAT), "text": "hi"})
+    assert (reply.status, reply.content_type, reply.lost) == (200, "application/json", False)
+    body = json.loads(reply.body)
+    assert body["ok"] is True
+    assert body["result"]["text"] == "hi"
+    reply = await tg.dispatch(TOKEN, "sendMessage", {"chat_id": str(CHAT), "text": " "})
+    assert reply.status == 400
+    assert json.loads(reply.body) == {
+        "ok": False,
+        "error_code": 400,
+        "description": "Bad Request: message text is empty",
+    }
+    assert [c.status for c in tg.calls] == [200, 400]
+    with pytest.raises(RuntimeError):
+        _ = tg.base_url
+    client = make_bot(tg, transport="inprocess")
+    sent = await client.send_message(
+        CHAT, "no sockets", entities=[MessageEntity(type="bold", offset=3, length=7)]
+    )
+    assert sent.message_id == 2
+    assert tg.calls[-1].params["entities"] == [{"type": "bold", "offset": 3, "length": 7}]
+    await client.session.close()
+
+
+async def test_http_and_in_process_send_the_same_fields(server: FakeTelegram) -> None:
+    """The in-process session serialises like AiohttpSession's form, field for field."""
+    for transport in TRANSPORTS:
+        client = make_bot(server, transport=transport)
+        try:
+            await client.send_message(
+                CHAT,
+                "same",
+                entities=[MessageEntity(type="bold", offset=0, length=4)],
+                reply_parameters=ReplyParameters(message_id=99, allow_sending_without_reply=True),
+                disable_notification=True,
+            )
+        finally:
+            await client.session.close()
+    http, inprocess = server.calls_for("sendMessage")
+    assert http.params == inprocess.params
+
+
+class VirtualSelector(selectors.SelectSelector):
+    """Never sleeps: when the loop would wait for its next timer, the clock jumps there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 0.0
+
+    def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+        if timeout is None:
+            return super().select(None)
+        ready = super().select(0)
+        if not ready and timeout > 0:
+            self.now += timeout
+        return ready
+
+
+class VirtualTimeLoop(asyncio.SelectorEventLoop):
+    """An event loop whose ``time()`` is virtual, like the ones benchmarks can use."""
+
+    def __init__(self) -> None:
+        self.virtual = VirtualSelector()
+        super().__init__(self.virtual)
+
+    def time(self) -> float:
+        return self.virtual.now
+
+
+def test_in_process_session_on_virtual_time() -> None:
+    """Flood waits and long polls cost no real time when the server reads the loop's clock."""
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        server = FakeTelegram(limits=Limits(), clock=loop.time)
+        client = make_bot(server, transport="inprocess")
+        for i in range(3):
+            await client.send_message(CHAT, f"msg {i}")
+        with pytest.raises(TelegramRetryAfter) as info:
+            await client.send_message(CHAT, "too fast")
+        await asyncio.sleep(info.value.retry_after)
+        await client.send_message(CHAT, "after the wait")
+        assert server.retry_after_violations == 0
+        assert server.calls[-1].at == info.value.retry_after
+        started = loop.time()
+        assert await client.get_updates(timeout=50) == []
+        assert loop.time() - started >= 50
+
+    started = time.monotonic()
+    with asyncio.Runner(loop_factory=VirtualTimeLoop) as runner:
+        runner.run(scenario())
+    assert time.monotonic() - started < 5
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+
+def test_normalise_deletes_replaces_and_trims() -> None:
+    text = "  \r\n Hello\r\n world\x07!\u2028 \u00a0\u200b\t"
+    assert telegram_normalise(text) == ("Hello\n world !", [])
+    # only trimmable characters: nothing is left
+    assert telegram_normalise("\u200b\u00a0\u3000\ufeff\u2800 \n\r") == ("", [])
+    # a surrogate pair keeps its two UTF-16 units when a deleted character precedes it
+    text, entities = telegram_normalise("\r😀 x", [{"type": "bold", "offset": 4, "length": 1}])
+    assert (text, entities) == ("😀 x", [{"type": "bold", "offset": 3, "length": 1}])
+
+
+def test_normalise_moves_and_clips_entities() -> None:
+    raw = "\u00a0 \nbold text\r\n\u3000"
+    entities = [
+        {"type": "italic", "offset": 8, "length": 6},  # "text\r\n", clipped by the right trim
+        {"type": "bold", "offset": 3, "length": 4},
+        {"type": "underline", "offset": 12, "length": 1},  # only the "\r": dropped
+        {"type": "text_link", "offset": 13, "length": 2, "url": "https://x.org"},  # trimmed
+    ]
+    assert telegram_normalise(raw, entities) == (
+        "bold text",
+        [
+            {"type": "bold", "offset": 0, "length": 4},
+            {"type": "italic", "offset": 5, "length": 4},
+        ],
+    )
+    # the left trim stops at the first entity, even if that entity starts with a space
+    assert telegram_normalise("  hi", [{"type": "bold", "offset": 1, "length": 3}]) == (
+        " hi",
+        [{"type": "bold", "offset": 0, "length": 3}],
+    )
+
+
+async def test_sent_and_edited_text_is_normalised(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(
+        CHAT,
+        "\u00a0 \nbold text\r\n\u3000",
+        entities=[MessageEntity(type="bold", offset=3, length=4)],
+    )
+    assert sent.text == "bold text"
+    assert sent.entities is not None
+    assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4)]
+    html = await bot.send_message(CHAT, "\n<b>hi</b>\u200b\n", parse_mode="HTML")
+    assert html.text == "hi"
+    edited = await bot.edit_message_text(
+        "\r\nbold\ttext \u2029", chat_id=CHAT, message_id=sent.message_id
+    )
+    assert isinstance(edited, Message)
+    assert edited.text == "bold text"
+    assert server.bot_messages(CHAT)[0].versions == ["bold text", "bold text"]
+    assert await bot.send_message_draft(CHAT, draft_id=3, text=" draft \u00a0")
+    assert server.drafts(CHAT) == {3: ["draft"]}
+    assert await bot.send_message_draft(CHAT, draft_id=3, text="\u200b")  # empty draft is fine
+    assert server.visible_texts(CHAT) == ["bold text", "hi"]
+
+
+async def test_not_modified_compares_normalised_text(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "Hello")
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("Hello \n\u200b", chat_id=CHAT, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "Hello\r",
+            chat_id=CHAT,
+            message_id=sent.message_id,
+            entities=[MessageEntity(type="bold", offset=5, length=1)],  # on "\r": dropped
+        )
+
+
+async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
+    for blank in ("\u200b\u00a0", "\r\n\u3000 ", "\u2028\ufeff"):
+        with pytest.raises(TelegramBadRequest, match="message text is empty"):
+            await bot.send_message(CHAT, blank)
+    sent = await bot.send_message(CHAT, "ok")
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.edit_message_text("\u2800", chat_id=CHAT, message_id=sent.message_id)
+    assert server.empty_text_refusals == 4
+
+    server.max_text_units = 10
+    await bot.send_message(CHAT, "x" * 10 + " \u00a0\n")  # the limit applies after trimming
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message(CHAT, "😀" * 5 + "x")
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.edit_message_text("y" * 11, chat_id=CHAT, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message is too long"):
+        await bot.send_message_draft(CHAT, draft_id=1, text="z" * 11)
+    assert server.too_long_refusals == 3
+
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(
+            CHAT, "hi", entities=[MessageEntity(type="bold", offset=1, length=2)]
+        )
+    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+        await bot.send_message(CHAT, "<b>hi", parse_mode="HTML")
+    assert server.entity_refusals == 2
+    # injected errors are not the bot's fault and are not counted
+    server.fail_next(
+        "sendMessage", error_code=400, description="Bad Request: message text is empty"
+    )
+    with pytest.raises(TelegramBadRequest):
+        await bot.send_message(CHAT, "fine")
+    assert (server.empty_text_refusals, server.too_long_refusals) == (4, 3)
+
+
+# --------------------------------------------------------------------------- fault injection
+
+
+async def test_html_error_page(server: FakeTelegram, bot: Bot) -> None:
+    server.fail_next("sendMessage", error_code=502, html=True, chat_id=CHAT)
+    with pytest.raises(ClientDecodeError):
+        await bot.send_message(CHAT, "behind a broken proxy")
+    call = server.calls[-1]
+    assert (call.status, call.description) == (502, "Bad Gateway")
+    assert server.visible_texts(CHAT) == []
+    await bot.send_message(CHAT, "proxy is back")
+    assert server.visible_texts(CHAT) == ["proxy is back"]
+
+    server.fail_next("getMe", error_code=502, html=True)
+    reply = await server.dispatch(TOKEN, "getMe", {})
+    assert (reply.status, reply.content_type) == (502, "text/html")
+    assert "<title>502 Bad Gateway</title>" in reply.body
+    server.fail_next("getMe", error_code=504, html=True)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{server.base_url}/bot{TOKEN}/getMe") as resp,
+    ):
+        assert resp.status == 504
+        assert resp.content_type == "text/html"
+        assert "<h1>504 Gateway Timeout</h1>" in await resp.text()
+
+
+async def test_injected_migration(server: FakeTelegram, bot: Bot) -> None:
+    server.fail_next(
+        "sendMessage",
+        error_code=400,
+        description="Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=GROUP,
+    )
+    with pytest.raises(TelegramMigrateToChat) as info:
+        await bot.send_message(-77, "to the old group")
+    assert info.value.migrate_to_chat_id == GROUP
+
+
+async def test_lost_answers(server: FakeTelegram, bot: Bot) -> None:
+    server.lose_next("sendMessage", chat_id=CHAT)
+    await bot.send_message(CHAT + 1, "other chat is answered")
+    with pytest.raises(TelegramNetworkError, match="ServerDisconnectedError"):
+        await bot.send_message(CHAT, "sent, but unanswered")
+    assert server.visible_texts(CHAT) == ["sent, but unanswered"]  # it did go out
+    [lost] = server.lost_calls
+    assert (lost.method, lost.ok, lost.result["message_id"]) == ("sendMessage", True, 1)
+    again = await bot.send_message(CHAT, "answered")
+    assert again.message_id == 2  # the lost call consumed id 1
+    assert server.calls[-1].lost is False
+
+    # a retried lost edit is "not modified", and the client could not have known
+    server.lose_next("editMessageText", count=2)
+    with pytest.raises(TelegramNetworkError):
+        await bot.edit_message_text("answered!", chat_id=CHAT, message_id=2)
+    with pytest.raises(TelegramNetworkError):
+        await bot.edit_message_text("answered!", chat_id=CHAT, message_id=2)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("answered!", chat_id=CHAT, message_id=2)
+    assert server.bot_messages(CHAT)[1].versions == ["answered", "answered!"]
+    assert [c.status for c in server.lost_calls] == [200, 200, 400]
+    assert server.not_modified_unexplained == 0
+
+    # repeating a text the client saw acknowledged is the client's bug
+    await bot.edit_message_text("answered!!", chat_id=CHAT, message_id=2)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("answered!!", chat_id=CHAT, message_id=2)
+    assert server.not_modified_unexplained == 1
+    # so is editing a message to the text of a lost send whose edits were answered
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("sent, but unanswered", chat_id=CHAT, message_id=1)
+    assert server.not_modified_unexplained == 1  # its last change was the lost send
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_drafts_missing_on_old_servers(transport: Transport) -> None:
+    async with FakeTelegram(drafts="missing") as tg:
+        client = make_bot(tg, transport=transport)
+        try:
+            with pytest.raises(TelegramNotFound, match="Not Found"):
+                await client.send_message_draft(CHAT, draft_id=1, text="hi")
+            tg.drafts_mode = "refused"
+            with pytest.raises(TelegramBadRequest, match="method not available"):
+                await client.send_message_draft(CHAT, draft_id=1, text="hi")
+            assert tg.drafts_supported is False
+            tg.drafts_supported = True
+            assert await client.send_message_draft(CHAT, draft_id=1, text="hi")
+        finally:
+            await client.session.close()
+        assert tg.drafts(CHAT) == {1: ["hi"]}
+
+
+async def test_migrated_group(server: FakeTelegram, bot: Bot) -> None:
+    old = -4242
+    server.add_message(old, "hi", chat_type="group", chat_title="Team")
+    sent = await bot.send_message(old, "before the upgrade")
+    server.migrate_chat(old, GROUP)
+    writes = [
+        bot.send_message(old, "after"),
+        bot.edit_message_text("edited", chat_id=old, message_id=sent.message_id),
+        bot.send_chat_action(old, "typing"),
+        bot.delete_message(old, sent.message_id),
+    ]
+    for write in writes:
+        with pytest.raises(TelegramMigrateToChat, match="group chat was upgraded") as info:
+            await write
+        assert info.value.migrate_to_chat_id == GROUP
+    assert server.calls[-1].status == 400
+    assert server.visible_texts(old) == ["before the upgrade"]
+    moved = await bot.send_message(GROUP, "after")
+    assert (moved.chat.type, moved.chat.title, moved.message_id) == ("supergroup", "Team", 1)
+    assert await bot.send_chat_action(GROUP, "typing")
+    assert await bot.delete_message(GROUP, moved.message_id)
+
+
+WRONG_URLS = [
+    "./docs/guide.md",
+    "docs/guide.md",
+    "#anchor",
+    "mailto:someone@example.org",
+    "javascript:alert(1)",
+    "http://localhost:8080",
+    "sftp://example.org",
+    "https://exa mple.org",
+    "https://example.org:0",
+    "tg://example.org",
+]
+GOOD_URLS = [
+    "https://example.org/a?b=1#c",
+    "HTTP://example.org:8080",
+    "example.org/path",
+    "http://[2001:db8::1]/x",
+    "tg://resolve?domain=telegram",
+    "tg://user?id=42",
+]
+
+
+async def test_text_link_urls_are_checked(server: FakeTelegram, bot: Bot) -> None:
+    for url in WRONG_URLS:
+        with pytest.raises(
+            TelegramBadRequest,
+            match="can't parse entities: Wrong HTTP URL in text_link entity at index 1",
+        ):
+            await bot.send_message(
+                CHAT,
+                "see the guide",
+                entities=[
+                    MessageEntity(type="bold", offset=0, length=3),
+                    MessageEntity(type="text_link", offset=8, length=5, url=url),
+                ],
+            )
+    assert server.entity_refusals == len(WRONG_URLS)
+    assert server.bot_messages(CHAT) == []
+    for url in GOOD_URLS:
+        sent = await bot.send_message(
+            CHAT, "link", entities=[MessageEntity(type="text_link", offset=0, length=4, url=url)]
+        )
+        assert sent.entities is not None and sent.entities[0].url == url
+    # the markup parsers drop a link Telegram would refuse and keep its text
+    sent = await bot.send_message(CHAT, "[guide](./docs/guide.md)", parse_mode="MarkdownV2")
+    assert (sent.text, sent.entities) == ("guide", None)
+    sent = await bot.send_message(CHAT, '<a href="https://x.org">x</a>', parse_mode="HTML")
+    assert sent.entities is not None and sent.entities[0].type == "text_link"
+
+
+async def test_foreign_messages_take_ids(server: FakeTelegram, bot: Bot) -> None:
+    first = await bot.send_message(GROUP, "first")
+    ids = server.add_foreign_messages(GROUP, count=3)
+    assert ids == [first.message_id + 1, first.message_id + 2, first.message_id + 3]
+    second = await bot.send_message(GROUP, "second")
+    assert second.message_id == first.message_id + 4
+    foreign = server.message(GROUP, ids[0])
+    assert foreign is not None and foreign["from"]["is_bot"] is False
+    assert "text" in foreign
+    assert server.pending_updates == 0  # privacy mode: the bot does not see them
+    # the bot can reply to them
+    await bot.send_message(GROUP, "re", reply_parameters=ReplyParameters(message_id=ids[1]))
+
+
+# --------------------------------------------------------------------------- files
+
+
+async def test_photo_and_document_through_get_file(server: FakeTelegram, bot: Bot) -> None:
+    image = b"\xff\xd8\xff\xe0 not really a jpeg"
+    server.add_photo(CHAT, image, caption="look", width=1600, height=1200)
+    server.add_document(
+        GROUP, b"%PDF-1.7", file_name="report.pdf", mime_type="application/pdf", caption="pdf"
+    )
+    photo_update, document_update = await bot.get_updates()
+    photo = photo_update.message
+    assert photo is not None and photo.photo is not None and photo.caption == "look"
+    assert [(p.width, p.height) for p in photo.photo] == [
+        (90, 68),
+        (320, 240),
+        (800, 600),
+        (1600, 1200),
+    ]
+    assert all(p.file_size == len(image) for p in photo.photo)
+    file = await bot.get_file(photo.photo[-1].file_id)
+    assert file.file_path is not None and file.file_path.startswith("photos/")
+    assert (file.file_size, file.file_unique_id) == (len(image), photo.photo[-1].file_unique_id)
+
+    document = document_update.message
+    assert document is not None and document.document is not None
+    assert (document.document.file_name, document.document.mime_type) == (
+        "report.pdf",
+        "application/pdf",
+    )
+    assert document.caption == "pdf"
+    file = await bot.get_file(document.document.file_id)
+    assert file.file_path is not None and file.file_path.endswith(".pdf")
+
+    with pytest.raises(TelegramBadRequest, match="invalid file_id"):
+        await bot.get_file("no-such-file")
+    server.add_document(CHAT, bytes(20 * 1024 * 1024 + 1), file_name="big.bin", mime_type="x/y")
+    big = (await bot.get_updates(offset=document_update.update_id + 1))[0].message
+    assert big is not None and big.document is not None
+    with pytest.raises(TelegramBadRequest, match="file is too big"):
+        await bot.get_file(big.document.file_id)
+
+
+async def test_file_download_over_http(server: FakeTelegram) -> None:
+    data = bytes(range(256)) * 100
+    server.add_document(CHAT, data, file_name="blob.bin", mime_type="application/octet-stream")
+    client = make_bot(server)
+    try:
+        [update] = await client.get_updates()
+        assert update.message is not None and update.message.document is not None
+        file = await client.get_file(update.message.document.file_id)
+        assert file.file_path is not None
+        downloaded = await client.download_file(file.file_path)
+        assert downloaded is not None and downloaded.read() == data
+        assert server.downloads == [file.file_path]
+    finally:
+        await client.session.close()
+    async with aiohttp.ClientSession() as session:
+        url = f"{server.base_url}/file/bot{TOKEN}/{file.file_path}"
+        async with session.get(url.replace(TOKEN, "999:WRONG")) as resp:
+            assert resp.status == 401
+        async with session.get(f"{server.base_url}/file/bot{TOKEN}/documents/nope") as resp:
+            assert resp.status == 404
+        # a path exists only once getFile issued it
+        server.add_document(CHAT, b"later", file_name="later.txt", mime_type="text/plain")
+        async with session.get(f"{server.base_url}/file/bot{TOKEN}/documents/file_1.txt") as resp:
+            assert resp.status == 404
+
+
+# --------------------------------------------------------------------------- who writes
+
+
+async def test_reply_with_quote(server: FakeTelegram, bot: Bot) -> None:
+    sent = await bot.send_message(CHAT, "Hello 😀 world, again")
+    server.add_message(CHAT, "why world?", reply_to_message_id=sent.message_id, quote="world")
+    [update] = await bot.get_updates()
+    message = update.message
+    assert message is not None and message.reply_to_message is not None
+    assert message.reply_to_message.message_id == sent.message_id
+    assert message.quote is not None
+    assert (message.quote.text, message.quote.position, message.quote.is_manual) == (
+        "world",
+        9,  # UTF-16: the emoji counts twice
+        True,
+    )
+    with pytest.raises(ValueError, match="not part of"):
+        server.add_message(CHAT, "x", reply_to_message_id=sent.message_id, quote="absent")
+    with pytest.raises(ValueError, match="needs reply_to_message_id"):
+        server.add_message(CHAT, "x", quote="world")
+
+
+async def test_messages_on_behalf_of_a_chat(server: FakeTelegram, bot: Bot) -> None:
+    server.add_message(GROUP, "/ask hi", sender_chat_id=GROUP, sender_chat_title="Team")
+    server.add_message(GROUP, "from the channel", sender_chat_id=-100777, sender_chat_title="News")
+    anonymous, channel = await bot.get_updates()
+    assert anonymous.message is not None and anonymous.message.from_user is not None
+    assert anonymous.message.from_user.id == 1087968824
+    assert anonymous.message.from_user.username == "GroupAnonymousBot"
+    assert anonymous.message.sender_chat is not None
+    assert anonymous.message.sender_chat.id == GROUP == anonymous.message.chat.id
+    assert anonymous.message.chat.title == "Team"
+    assert channel.message is not None and channel.message.sender_chat is not None
+    assert (channel.message.sender_chat.type, channel.message.sender_chat.title) == (
+        "channel",
+        "News",
+    )
+    assert channel.message.from_user is not None and channel.message.from_user.id == 136817688
+    with pytest.raises(ValueError):
+        server.add_message(CHAT, "x", sender_chat_id=CHAT)
+
+
+async def test_chat_members_and_administrators(server: FakeTelegram, bot: Bot) -> None:
+    server.add_message(GROUP, "hi", user_id=2001, first_name="Ann")
+    server.set_admins(GROUP, [2001, 2002], creator=2000)
+    admin = await bot.get_chat_member(GROUP, 2001)
+    assert isinstance(admin, ChatMemberAdministrator)
+    assert admin.user.first_name == "Ann"
+    assert admin.can_delete_messages is True
+    assert isinstance(await bot.get_chat_member(GROUP, 2000), ChatMemberOwner)
+    assert isinstance(await bot.get_chat_member(GROUP, 3000), ChatMemberMember)
+    me = await bot.get_chat_member(GROUP, 123456)
+    assert isinstance(me, ChatMemberMember) and me.user.is_bot is True
+    admins = await bot.get_chat_administrators(GROUP)
+    assert [(m.status, m.user.id) for m in admins] == [
+        ("creator", 2000),
+        ("administrator", 2001),
+        ("administrator", 2002),
+    ]
+    with pytest.raises(TelegramBadRequest, match="no administrators in the private chat"):
+        await bot.get_chat_administrators(CHAT)
+    assert isinstance(await bot.get_chat_member(CHAT, CHAT), ChatMemberMember)
+    server.set_admins(GROUP, [2002])
+    assert isinstance(await bot.get_chat_member(GROUP, 2001), ChatMemberMember)
+    assert isinstance(await bot.get_chat_member(GROUP, 2000), ChatMemberMember)
+    assert [m.user.id for m in await bot.get_chat_administrators(GROUP)] == [2002]
