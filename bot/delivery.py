@@ -350,13 +350,14 @@ class Delivery:
             write = plan.next_write(now)
             if write is None:
                 wake = plan.wake_at(now)
-                await _wait(run.changed, None if wake is None else wake - now)
+                # At least a millisecond: a moment that rounds to now must not spin the loop.
+                await _wait(run.changed, None if wake is None else max(wake - now, 0.001))
                 continue
             ready = self._budget.ready_in(run.chat_id, plan.priority())
             if ready > 0:
                 # Let text gather until the chat's pace allows a write; an end of the answer
                 # cuts the wait short, since a final may spend the write an edit keeps back.
-                await _wait(run.urgent, ready)
+                await _wait(run.urgent, max(ready, 0.001))
                 continue
             await self._budget.acquire(run.chat_id, plan.priority)
             write = plan.next_write(loop.time())

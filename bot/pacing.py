@@ -219,7 +219,9 @@ class WriteBudget:
         """Sleep, but wake early when a waiter arrives or a hold changes."""
         self._wakeup.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+            # At least a millisecond: float sums of intervals may leave a gap that rounds to
+            # nothing, and a zero sleep would spin.
+            await asyncio.wait_for(self._wakeup.wait(), timeout=max(seconds, 0.001))
 
 
 def _loop_time() -> float:

@@ -241,7 +241,7 @@ class AnswerPlan:
             if self.drafts and page.message_id is None:
                 if final:
                     return self._send(index, content)
-                stale = now - page.shown_at >= DRAFT_REFRESH
+                stale = now >= page.shown_at + DRAFT_REFRESH  # the same sum as wake_at's
                 if content != page.shown or stale:
                     if page.draft_id is None:
                         page.draft_id = self.first_draft_id + self._draft_ids
@@ -284,8 +284,11 @@ class AnswerPlan:
         elif write.op is Op.SEND:
             page.message_id, page.shown, page.shown_at = message_id, write.content, now
             if message_id is not None:
-                if page.lost_sends and page.floor is not None and message_id > page.floor + 1:
-                    page.probes = list(range(page.floor + 1, message_id))[:MAX_PROBES]
+                if page.lost_sends:
+                    # A lost send that landed took an id between the last one we knew and
+                    # this one (ids grow in a chat); unknown floor: the ids just below.
+                    low = page.floor + 1 if page.floor is not None else message_id - MAX_PROBES
+                    page.probes = list(range(max(1, low), message_id))[:MAX_PROBES]
                 self.floor = max(self.floor or 0, message_id)
         else:
             page.shown, page.shown_at = write.content, now

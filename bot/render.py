@@ -264,12 +264,19 @@ def show_html_as_text(markdown: str) -> str:
     all. Escaping can expose new HTML (a line that now continues a paragraph), so this repeats
     until none is left; every pass escapes at least one `<`, so it ends.
     """
+    return _escape(markdown, _html_escapes(markdown))
+
+
+def _html_escapes(markdown: str) -> set[int]:
+    """Indices of the characters of `markdown` that `show_html_as_text` escapes."""
+    marked: set[int] = set()
     if "<" not in markdown:
-        return markdown
+        return marked
+    current = markdown
     while True:
-        data = markdown.encode()
+        data = current.encode()
         starts = []
-        for event, span in _events(markdown):
+        for event, span in _events(current):
             if not isinstance(event, dict):
                 continue
             if "InlineHtml" in event or "Html" in event:
@@ -281,13 +288,28 @@ def show_html_as_text(markdown: str) -> str:
                 # HTML included, must be read as Markdown.
                 starts += [span["start"], span["end"] - 1]
         if not starts:
-            return markdown
-        pieces, last = [], 0
-        for at in sorted(set(starts)):
-            pieces += [data[last:at], b"\\"]
-            last = at
-        pieces.append(data[last:])
-        markdown = b"".join(pieces).decode()
+            return marked
+        to_char, to_raw = _char_index(current, len(data)), _raw_index(markdown, marked)
+        marked.update(to_raw[to_char(at)] for at in starts)
+        current = _escape(markdown, marked)
+
+
+def _escape(markdown: str, marked: set[int]) -> str:
+    """`markdown` with a backslash before each character whose index is in `marked`."""
+    if not marked:
+        return markdown
+    return "".join("\\" + char if index in marked else char for index, char in enumerate(markdown))
+
+
+def _raw_index(markdown: str, marked: set[int]) -> list[int]:
+    """For each character of `_escape(markdown, marked)`, its index in `markdown`."""
+    positions = []
+    for index in range(len(markdown)):
+        if index in marked:
+            positions.append(index)  # the backslash belongs to the character it escapes
+        positions.append(index)
+    positions.append(len(markdown))
+    return positions
 
 
 def quote_block(header: str, body: str, *, expandable: bool = True) -> Rendered:
@@ -378,8 +400,16 @@ class _Places:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        data = text.encode()
-        index = _char_index(text, len(data))
+        # Parse what render() will parse (HTML escaped), so blocks and fences are the ones
+        # the reader sees; positions are mapped back to `text`.
+        marked = _html_escapes(text)
+        parsed = _escape(text, marked)
+        data = parsed.encode()
+        to_char, to_raw = _char_index(parsed, len(data)), _raw_index(text, marked)
+
+        def index(offset: int) -> int:
+            return to_raw[to_char(offset)]
+
         self.blocks: list[tuple[int, bool]] = []  # (start, starts after a heading)
         self.headings: list[int] = []
         self.items: list[int] = []
@@ -388,7 +418,7 @@ class _Places:
         self.tables: list[tuple[int, int]] = []
         depth = 0
         after_heading = False
-        for event, span in _events(text):
+        for event, span in _events(parsed):
             start, stop = index(span["start"]), index(span["end"])
             if event == "Rule" and depth == 0:
                 self.blocks.append((start, after_heading))

@@ -32,6 +32,7 @@ def reply_target(message: Message) -> ReplyTarget:
         thread_id=chat_key(message)[1],
         reply_to=message.message_id if is_group(message) else None,
         lang=language(message),
+        after_id=message.message_id,
     )
 
 

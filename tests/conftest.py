@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,12 @@ from tests.servers.backends import FakeCromicle, FakeOpenAI
 from tests.servers.telegram_api import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
+
+
+@pytest.fixture
+async def workdir(tmp_path: Path) -> AsyncIterator[Path]:
+    """A working directory without a .env, so only the environment a test passes counts."""
+    yield tmp_path
 
 
 @pytest.fixture

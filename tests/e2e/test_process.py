@@ -5,79 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
-from tests.conftest import TOKEN
 from tests.servers.backends import FakeCromicle, Script, echo_answer
 from tests.servers.telegram_api import FakeTelegram
+from tests.support.process import TOKEN, base_env, free_port, run_to_end, start_bot
 
 CHAT = 1001
 SECRET = "s" * 40
-
-
-def base_env(telegram: FakeTelegram, cromicle: FakeCromicle, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key in ("PATH", "HOME", "LANG", "SYSTEMROOT", "VIRTUAL_ENV", "PYTHONPATH")
-    }
-    env.update(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=telegram.base_url,
-        CROMICLE_URL=cromicle.url,
-        STREAM_MODE="edit",
-        PRIVATE_CHAT_INTERVAL="0.05",
-        LOG_LEVEL="INFO",
-    )
-    env.update(extra)
-    return env
-
-
-class BotProcess:
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.stderr = b""
-
-    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
-        if self.process.returncode is None:
-            self.process.send_signal(sig)
-        _, self.stderr = await asyncio.wait_for(self.process.communicate(), timeout)
-        assert self.process.returncode is not None
-        return self.process.returncode
-
-
-async def start_bot(env: dict[str, str], cwd: Path, *args: str) -> BotProcess:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    return BotProcess(process)
-
-
-@pytest.fixture
-async def workdir(tmp_path: Path) -> AsyncIterator[Path]:
-    yield tmp_path  # no .env here, so only the environment we pass counts
-
-
-async def run_to_end(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
-    """Run `python -m bot ARGS` until it exits on its own."""
-    bot = await start_bot(env, cwd, *args)
-    out, err = await asyncio.wait_for(bot.process.communicate(), 60)
-    assert bot.process.returncode is not None
-    return bot.process.returncode, out.decode(), err.decode()
 
 
 async def test_without_a_token_it_says_what_to_set_and_exits_2(workdir: Path) -> None:
@@ -136,12 +73,6 @@ async def test_sigterm_past_the_grace_ends_the_answer_with_a_visible_note(
     assert final.startswith("part0 part1 part2")  # it went on during the grace second
     assert final.endswith("⚠️ The answer was interrupted: the bot is restarting. Please ask again.")
     assert "part39" not in final
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_webhook_mode_checks_the_secret_serves_health_and_answers(
