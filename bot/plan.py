@@ -111,6 +111,7 @@ class _Page:
     floor: int | None = None  # the last message id known before a lost send of this page
     lost_sends: int = 0
     probes: list[int] = field(default_factory=list)
+    plain_probes: bool = False  # Telegram refused a probe's formatting: probe without it
     copies_found: int = 0
     copies: list[int] = field(default_factory=list)  # message ids to delete
     body: Rendered | None = None  # the rendered markdown of a frozen page
@@ -232,7 +233,8 @@ class AnswerPlan:
             if page.probes:
                 # The newest text on a candidate id: "not modified", or an edit that went
                 # through, both mean the lost send did land there.
-                return Write(Op.PROBE, index, content=page.shown, message_id=page.probes[0])
+                probe = page.shown.without() if page.plain_probes and page.shown else page.shown
+                return Write(Op.PROBE, index, content=probe, message_id=page.probes[0])
             content = self._content(index)
             if content.empty:
                 if final:
@@ -341,14 +343,22 @@ class AnswerPlan:
         self.not_before = now + min(0.5 * 2 ** (self.failures - 1), 30.0)
 
     def _probe_failed(self, page: _Page, write: Write, now: float, fault: Fault) -> None:
+        """Only "not modified" proves a copy, and only "not found" or "can't be edited"
+        proves there is none; after any other refusal the probe is tried again plainer."""
         if fault is Fault.TRANSIENT:
             self._backoff(now)
         elif fault is Fault.NOT_MODIFIED:
             self._copy_found(page, write)
+        elif fault is Fault.MESSAGE_GONE:
+            page.probes.remove(write.message_id)  # type: ignore[arg-type]
+        elif fault is Fault.MIGRATED:
+            page.probes.clear()  # the old group is read-only: nothing to clean up there
+        elif fault is Fault.FORBIDDEN:
+            self.gave_up = True
+        elif not page.plain_probes:
+            page.plain_probes = True
         else:
             page.probes.remove(write.message_id)  # type: ignore[arg-type]
-            if fault is Fault.MIGRATED:
-                page.probes.clear()
 
     def _copy_found(self, page: _Page, write: Write) -> None:
         """A send whose response was lost did land: keep that message, delete the later copy."""
