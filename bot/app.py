@@ -33,7 +33,7 @@ from handlers.guard import AccessMiddleware
 log = logging.getLogger(__name__)
 
 PROVIDERS: dict[str, type[AsyncGeneratorProvider]] = {"cromicle": Cromicle, "openai": OpenAI}
-COMMANDS = ("start", "help", "reset", "retry")
+COMMANDS = ("start", "help", "reset", "retry", "system")
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -54,7 +54,11 @@ def build_backends(settings: Settings, session: aiohttp.ClientSession) -> list[B
         if provider is OpenAI:
             url = str(settings.openai_base_url)
             key = settings.openai_api_key
-            options = {"api_key": key.get_secret_value()} if key else {}
+            options: dict[str, object] = {"api_key": key.get_secret_value()} if key else {}
+            if settings.max_tokens is not None:
+                options["max_tokens"] = settings.max_tokens
+            if settings.temperature is not None:
+                options["temperature"] = settings.temperature
         else:
             url, options = str(settings.cromicle_url), {}
         backends.append(
@@ -91,13 +95,17 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         max_answer_seconds=settings.backend_max_answer_seconds,
     )
     history = HistoryStore(
-        system_prompt=settings.system_prompt,
+        system_prompt=settings.system_text,
         max_messages=settings.history_max_messages,
         max_chars=settings.history_max_chars,
         max_chats=settings.max_chats,
         ttl=settings.history_ttl,
     )
-    conversations = Conversations(history, build_backend(settings, session), delivery)
+    first = PROVIDERS[settings.backend[0]]
+    vision = settings.vision == "auto" and first.supports_vision
+    conversations = Conversations(
+        history, build_backend(settings, session), delivery, vision=vision
+    )
     dispatcher = Dispatcher(
         settings=settings,
         budget=budget,
@@ -126,11 +134,14 @@ async def _on_startup(bot: Bot) -> None:
     await register_commands(bot)
 
 
-async def _on_shutdown(delivery: Delivery, budget: WriteBudget, settings: Settings) -> None:
-    """Let answers in progress finish (up to SHUTDOWN_GRACE), then end them with a note."""
-    if delivery.active:
-        log.info("shutting down: %d answers in progress", delivery.active)
-    await delivery.drain(settings.shutdown_grace)
+async def _on_shutdown(
+    conversations: Conversations, budget: WriteBudget, settings: Settings
+) -> None:
+    """Let answers in progress finish (up to SHUTDOWN_GRACE), then end them with a note; a
+    question still waiting its turn gets "please ask again"."""
+    if conversations.in_flight:
+        log.info("shutting down: %d questions in progress", conversations.in_flight)
+    await conversations.drain(settings.shutdown_grace)
     await budget.close()
 
 

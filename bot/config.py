@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
     AnyHttpUrl,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     field_validator,
@@ -100,9 +102,22 @@ class Settings(BaseSettings):
         default="show",
         description="A reasoning model's thoughts: show them collapsed above the answer, or hide",
     )
+    vision: Literal["auto", "off"] = Field(
+        default="auto",
+        description="auto: pictures go to backends that can see them (OpenAI-compatible); off",
+    )
+    max_tokens: int | None = Field(
+        default=None, ge=1, le=1_000_000, description="Longest answer, in model tokens"
+    )
+    temperature: float | None = Field(
+        default=None, ge=0, le=2, description="Sampling temperature (the backend's default)"
+    )
 
     # Conversation
     system_prompt: str = Field(default="", description="System message put before every chat")
+    system_prompt_file: Path | None = Field(
+        default=None, description="A file holding the system message (for long prompts)"
+    )
     history_max_messages: int = Field(default=20, ge=1, le=1000)
     history_max_chars: int = Field(default=12000, ge=100, le=1_000_000)
     max_chats: int = Field(default=10000, ge=1, description="Chats kept in memory (LRU)")
@@ -127,6 +142,7 @@ class Settings(BaseSettings):
 
     # Process
     shutdown_grace: float = Field(default=20.0, ge=0, le=600)
+    _system_text: str = PrivateAttr("")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("backend", "allowed_users", "allowed_chats", mode="before")
@@ -168,6 +184,26 @@ class Settings(BaseSettings):
                     "WEBHOOK_SECRET must be set to at least 32 characters when WEBHOOK_URL is set"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _read_system_prompt_file(self) -> Settings:
+        if self.system_prompt_file is not None:
+            try:
+                text = self.system_prompt_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise ValueError(
+                    f"SYSTEM_PROMPT_FILE cannot be read ({self.system_prompt_file}: {reason})"
+                ) from None
+            self._system_text = text.strip()
+        else:
+            self._system_text = self.system_prompt
+        return self
+
+    @property
+    def system_text(self) -> str:
+        """The system message: SYSTEM_PROMPT_FILE's content when set, else SYSTEM_PROMPT."""
+        return self._system_text
 
     @property
     def api_base(self) -> str:

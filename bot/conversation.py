@@ -2,64 +2,161 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+from bot import texts
 from bot.delivery import Delivery, DeliveryReport, ReplyTarget
 from bot.history import ChatKey, HistoryStore
-from bot.plan import Ending
-from bot.providers.base import ChatBackend
+from bot.pictures import Picture
+from bot.plan import Ending, Note
+from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
 from bot.reasoning import split_thinking
 
 log = logging.getLogger(__name__)
 
+QUEUE_LAST_WORD = 15.0
+"""Seconds, at shutdown, for questions still waiting their turn to say "please ask again"."""
+_IMAGE_WORDS = ("image", "vision", "multimodal", "image_url", "content must be a string")
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What the user asked: the turn as history keeps it, the pictures that came with it
+    (sent to the model this once, remembered only as the placeholder in `turn`), and a note
+    for under the answer (say, that a picture could not be read)."""
+
+    turn: str
+    pictures: Sequence[Picture] = field(default_factory=tuple)
+    note: str | None = None
+
 
 class Conversations:
-    """Answers each chat's messages one at a time, in arrival order; chats run concurrently."""
+    """Answers each chat's messages one at a time, in arrival order; chats run concurrently.
 
-    def __init__(self, history: HistoryStore, backend: ChatBackend, delivery: Delivery) -> None:
+    `vision` says whether pictures may go to the backend at all (VISION, and a backend that
+    can see); without it a picture's caption is answered with a note that it was not seen.
+    """
+
+    def __init__(
+        self,
+        history: HistoryStore,
+        backend: ChatBackend,
+        delivery: Delivery,
+        *,
+        vision: bool = False,
+    ) -> None:
         self.history = history
         self.backend = backend
         self.delivery = delivery
+        self.vision = vision
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def answer(
-        self, key: ChatKey, target: ReplyTarget, user_turn: str
+        self, key: ChatKey, target: ReplyTarget, question: Question | str
     ) -> DeliveryReport | None:
-        """Answer `user_turn` with the chat's history; None if a /reset came first."""
+        """Answer `question` with the chat's history; None if a /reset came first."""
+        if isinstance(question, str):
+            question = Question(question)
         chat = self.history.chat(key)
         epoch = chat.epoch
-        async with chat.lock:
-            if chat.epoch != epoch:
-                return None  # the user reset the chat while this message waited its turn
-            report = await self._stream(key, target, user_turn)
-            if chat.epoch == epoch and report.text.strip():
-                self.history.add_exchange(key, user_turn, report.text)
-            return report
+        with self._tracked():
+            async with chat.lock:
+                if chat.epoch != epoch:
+                    return None  # the user reset the chat while this message waited its turn
+                report = await self._stream(key, target, question)
+                if chat.epoch == epoch:
+                    self._remember(key, question.turn, report)
+                return report
 
     async def retry(self, key: ChatKey, target: ReplyTarget) -> bool:
-        """Answer the last user message again, replacing the last answer; False if none."""
+        """Ask the last question again, answered or not (replacing its answer); False if none."""
         chat = self.history.chat(key)
         epoch = chat.epoch
-        async with chat.lock:
-            last = self.history.last_exchange(key)
-            if chat.epoch != epoch or last is None:
-                return False
-            user_turn, previous = last
-            self.history.drop_last_exchange(key)
-            report = await self._stream(key, target, user_turn)
-            if chat.epoch == epoch:
-                answer = report.text if report.text.strip() else previous
-                self.history.add_exchange(key, user_turn, answer)
-            return True
+        with self._tracked():
+            async with chat.lock:
+                if chat.epoch != epoch:
+                    return False
+                unanswered = self.history.unanswered(key)
+                last = self.history.last_exchange(key)
+                previous: str | None = None
+                if unanswered is not None:  # newer than any answered exchange
+                    turn = unanswered
+                elif last is not None:
+                    turn, previous = last
+                    self.history.drop_last_exchange(key)
+                else:
+                    return False
+                report = await self._stream(key, target, Question(turn))
+                if chat.epoch == epoch:
+                    if report.text.strip() or previous is None:
+                        self._remember(key, turn, report)
+                    else:
+                        self.history.add_exchange(key, turn, previous)
+                return True
 
-    def reset(self, key: ChatKey, *, lang: str) -> None:
-        """Stop the answer in progress and forget the chat; queued messages are dropped."""
+    async def reset(self, key: ChatKey, *, lang: str) -> None:
+        """Stop the answer in progress and forget the chat; queued messages are dropped.
+
+        Returns once the stopped answer has written its last word, so that the confirmation
+        the caller sends next is the last thing the chat shows.
+        """
         self.delivery.stop(key[0], key[1], lang=lang)
         self.history.reset(key)
+        await self.delivery.settled(key[0], key[1])
 
-    async def _stream(self, key: ChatKey, target: ReplyTarget, user_turn: str) -> DeliveryReport:
-        messages = self.history.prompt(key, user_turn)
-        chunks = split_thinking(self.backend.stream(messages))
-        report = await self.delivery.deliver(target, chunks)
+    async def drain(self, grace: float) -> None:
+        """Shutdown: answers may finish for `grace` s, then end with a note; every question
+        still waiting its turn (already taken from Telegram) gets "please ask again"."""
+        await self.delivery.drain(grace)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(QUEUE_LAST_WORD):
+                await self._idle.wait()
+        if self._in_flight:
+            log.warning("%d questions could not be answered before shutdown", self._in_flight)
+
+    @property
+    def in_flight(self) -> int:
+        """Questions being answered or waiting their turn."""
+        return self._in_flight
+
+    @contextlib.contextmanager
+    def _tracked(self) -> Any:
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    def _remember(self, key: ChatKey, turn: str, report: DeliveryReport) -> None:
+        self.history.chat(key).last_answer = tuple(report.message_ids)
+        if report.text.strip():
+            self.history.add_exchange(key, turn, report.text)
+        elif report.outcome is not Ending.STOPPED:
+            self.history.add_unanswered(key, turn)  # /retry can ask it again
+
+    async def _stream(
+        self, key: ChatKey, target: ReplyTarget, question: Question
+    ) -> DeliveryReport:
+        messages = self.history.prompt(key, question.turn)
+        chunks: AsyncIterator[Chunk | Note]
+        if question.pictures and self.vision:
+            with_pictures = [*messages[:-1], _with_pictures(question)]
+            chunks = self._seeing(with_pictures, messages, target.lang)
+        else:
+            chunks = self.backend.stream(messages)
+        if question.note is not None:
+            chunks = _noted(chunks, question.note)
+        report = await self.delivery.deliver(target, split_thinking(chunks))
         failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(
             logging.WARNING if failed else logging.INFO,
@@ -76,3 +173,45 @@ class Conversations:
             f" error={report.error}" if report.error else "",
         )
         return report
+
+    async def _seeing(
+        self, with_pictures: list[Message], text_only: list[Message], lang: str
+    ) -> AsyncIterator[Chunk | Note]:
+        """Stream with the pictures; a backend that refuses pictures answers the text alone."""
+        stream = self.backend.stream(with_pictures)
+        try:
+            try:
+                first = await anext(stream)
+            except StopAsyncIteration:
+                return
+            except BackendRejected as exc:
+                if not any(word in str(exc).lower() for word in _IMAGE_WORDS):
+                    raise
+                log.info("the backend cannot see pictures (%s); answering the text", exc)
+                yield Note(texts.t(lang, "picture_unseen"))
+                async for chunk in self.backend.stream(text_only):
+                    yield chunk
+                return
+            yield first
+            async for chunk in stream:
+                yield chunk
+        finally:
+            closer = getattr(stream, "aclose", None)
+            if closer is not None:
+                await closer()
+
+
+def _with_pictures(question: Question) -> Message:
+    """The user turn as OpenAI content parts: the text, then each picture as a data URL."""
+    parts: list[dict[str, Any]] = [{"type": "text", "text": question.turn}]
+    parts += [
+        {"type": "image_url", "image_url": {"url": picture.data_url()}}
+        for picture in question.pictures
+    ]
+    return {"role": "user", "content": parts}
+
+
+async def _noted(chunks: AsyncIterator[Chunk | Note], note: str) -> AsyncIterator[Chunk | Note]:
+    yield Note(note)
+    async for chunk in chunks:
+        yield chunk

@@ -67,7 +67,7 @@ from aiogram.types import ReplyParameters
 
 from bot import texts
 from bot.pacing import WriteBudget
-from bot.plan import AnswerPlan, Ending, Fault, Op, Write
+from bot.plan import AnswerPlan, Ending, Fault, Note, Op, Write
 from bot.providers.base import BackendError, BackendTimeout, FinishReason, Reasoning
 
 log = logging.getLogger(__name__)
@@ -178,6 +178,13 @@ class Delivery:
         self._stop(run, Ending.STOPPED, texts.t(lang, "stopped"))
         return True
 
+    async def settled(self, chat_id: int, thread_id: int | None, within: float = 30.0) -> None:
+        """Wait until the answer in this chat (if any) has written its last word, so that
+        what the bot says next (say, the /reset confirmation) comes after it."""
+        run = self._active.get((chat_id, thread_id))
+        if run is not None and run.writer is not None:
+            await asyncio.wait({run.writer}, timeout=within)
+
     def stop_draft(self, chat_id: int, draft_id: int) -> bool:
         """The user pressed the stop button of a streaming draft: keep the text as it is."""
         run = self._by_draft.get((chat_id, draft_id))
@@ -229,7 +236,7 @@ class Delivery:
         return not plan.gave_up
 
     async def deliver(
-        self, target: ReplyTarget, chunks: AsyncIterator[str | Reasoning | FinishReason]
+        self, target: ReplyTarget, chunks: AsyncIterator[str | Reasoning | FinishReason | Note]
     ) -> DeliveryReport:
         """Show the answer streamed by `chunks` in the target chat; returns when it is final."""
         chat_id = self.chat_id(target.chat_id)
@@ -292,6 +299,9 @@ class Delivery:
                     if isinstance(chunk, FinishReason):
                         if chunk.reason == "length":
                             ending = Ending.LENGTH
+                        continue
+                    if isinstance(chunk, Note):
+                        plan.add_note(chunk.text)
                         continue
                     if run.first_chunk is None:
                         run.first_chunk = loop.time()

@@ -25,7 +25,12 @@ class AccessPolicy:
 
 
 class RateLimiter:
-    """At most `per_minute` questions per user in any 60 s window (0 turns it off)."""
+    """At most `per_minute` questions per user in any 60 s window (0 turns it off).
+
+    A user who keeps writing past the limit is told once per wait, not once per message: a
+    burst of twenty questions in a group must not become eighteen notes ahead of everyone
+    else's answers.
+    """
 
     WINDOW = 60.0
 
@@ -40,6 +45,7 @@ class RateLimiter:
         self.max_users = max_users
         self._clock = clock
         self._hits: dict[int, deque[float]] = {}
+        self._told_until: dict[int, float] = {}
 
     def hit(self, user_id: int) -> int:
         """Count a question; 0 if allowed, else the whole seconds until one more is allowed."""
@@ -58,12 +64,22 @@ class RateLimiter:
         hits.append(now)
         return 0
 
+    def tell(self, user_id: int, wait: int) -> bool:
+        """After a refusal: True the first time in this wait (say so), False after (stay
+        quiet, and spend no Telegram write on it)."""
+        now = self._clock()
+        if now < self._told_until.get(user_id, 0.0):
+            return False
+        self._told_until[user_id] = now + wait
+        return True
+
     def __len__(self) -> int:
         return len(self._hits)
 
     def _prune(self, now: float) -> None:
         """Forget users with no question in the window, so memory stays bounded."""
         self._hits = {u: h for u, h in self._hits.items() if h and now - h[-1] < self.WINDOW}
+        self._told_until = {u: t for u, t in self._told_until.items() if t > now}
         if len(self._hits) >= self.max_users:  # everyone active: drop the oldest half
             oldest = sorted(self._hits, key=lambda u: self._hits[u][-1])
             for user in oldest[: len(oldest) // 2]:

@@ -20,13 +20,17 @@ ChatKey = tuple[int, int | None]
 
 @dataclass(eq=False, slots=True)
 class Chat:
-    """One conversation: its turns, its answer lock, and its reset epoch."""
+    """One conversation: its turns, its answer lock, its reset epoch, its own system prompt
+    (/system, kept across /reset) and its last question (for /retry, answered or not)."""
 
     turns: deque[dict[str, str]] = field(default_factory=deque)
     chars: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     epoch: int = 0
     used: float = 0.0
+    system: str | None = None
+    unanswered: str | None = None
+    last_answer: tuple[int, ...] = ()  # message ids of the newest answer
 
     @property
     def busy(self) -> bool:
@@ -74,12 +78,22 @@ class HistoryStore:
         chat.used = now
         return chat
 
+    def system(self, key: ChatKey) -> str:
+        """The chat's system prompt: its own (/system), else the configured one."""
+        own = self.chat(key).system
+        return self.system_prompt if own is None else own
+
+    def set_system(self, key: ChatKey, prompt: str | None) -> None:
+        """/system: this chat's own system prompt; None goes back to the configured one."""
+        self.chat(key).system = prompt
+
     def prompt(self, key: ChatKey, user_turn: str) -> list[Message]:
         """What the backend gets: system prompt, the kept turns, and the new user turn."""
         chat = self.chat(key)
         messages: list[Message] = []
-        if self.system_prompt:
-            messages.append({"role": "system", "content": self.system_prompt})
+        system = self.system(key)
+        if system:
+            messages.append({"role": "system", "content": system})
         messages.extend(chat.turns)
         messages.append({"role": "user", "content": user_turn})
         return messages
@@ -87,10 +101,18 @@ class HistoryStore:
     def add_exchange(self, key: ChatKey, user_turn: str, answer: str) -> None:
         """Remember a question and its answer (as far as it got), then trim to the bounds."""
         chat = self.chat(key)
+        chat.unanswered = None
         for role, content in (("user", user_turn), ("assistant", answer)):
             chat.turns.append({"role": role, "content": content})
             chat.chars += len(content)
         self._trim(chat)
+
+    def add_unanswered(self, key: ChatKey, user_turn: str) -> None:
+        """A question the backend did not answer: not history, but /retry can ask it again."""
+        self.chat(key).unanswered = user_turn
+
+    def unanswered(self, key: ChatKey) -> str | None:
+        return self.chat(key).unanswered
 
     def last_exchange(self, key: ChatKey) -> tuple[str, str] | None:
         """The last (user, assistant) pair, for /retry."""
@@ -110,18 +132,28 @@ class HistoryStore:
         chat = self.chat(key)
         chat.turns.clear()
         chat.chars = 0
+        chat.unanswered = None
         chat.epoch += 1
         return chat
 
     def _trim(self, chat: Chat) -> None:
         # Oldest turns go first, a whole exchange at a time, so the history never starts with
-        # an answer to a question it no longer holds. The newest exchange always stays.
+        # an answer to a question it no longer holds. The newest exchange stays, shortened
+        # in its middle if it alone is over the bound (a 30,000-character answer must not
+        # ride along in every later prompt).
         while len(chat.turns) > 2 and (
             len(chat.turns) > self.max_messages or chat.chars > self.max_chars
         ):
             chat.chars -= len(chat.turns.popleft()["content"])
             while chat.turns and chat.turns[0]["role"] != "user":
                 chat.chars -= len(chat.turns.popleft()["content"])
+        if chat.chars > self.max_chars and len(chat.turns) == 2:
+            question, answer = chat.turns
+            asked, said = len(question["content"]), len(answer["content"])
+            keep = min(asked, max(self.max_chars // 2, self.max_chars - said))
+            question["content"] = shorten(question["content"], keep)
+            answer["content"] = shorten(answer["content"], self.max_chars - keep)
+            chat.chars = len(question["content"]) + len(answer["content"])
 
     def _expire(self, now: float) -> None:
         """Drop chats idle longer than the TTL; the dict is ordered by last use."""
@@ -144,3 +176,16 @@ class HistoryStore:
                 skipped += 1
                 continue
             del self._chats[key]
+
+
+ELISION = " […] "
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` within `limit` characters: its beginning and its end, the middle elided."""
+    if len(text) <= limit:
+        return text
+    room = limit - len(ELISION)
+    if room < 2:
+        return text[:limit]
+    return text[: room - room // 2] + ELISION + text[len(text) - room // 2 :]

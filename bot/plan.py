@@ -82,6 +82,14 @@ class Ending(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A sentence of the bot's own shown under the answer (say, that the picture could not
+    be read), beside whatever notice the ending brings."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Write:
     """One Telegram call to make. `page` indexes the plan's pages."""
 
@@ -145,6 +153,7 @@ class AnswerPlan:
     gave_up: bool = False
     calls: int = 0
     _parts: list[str] = field(default_factory=list)
+    _notes: list[str] = field(default_factory=list)
     _notice: str | None = None
     _settled: bool = False
     _open: tuple[str, Rendered] | None = None
@@ -164,6 +173,11 @@ class AnswerPlan:
         if text and self.ending is None:
             self.reasoning += text
             self._version += 1
+
+    def add_note(self, text: str) -> None:
+        """A note of our own for under the answer (shown once the answer ends)."""
+        if text and self.ending is None:
+            self._notes.append(text)
 
     def end(self, ending: Ending, reason: str = "") -> None:
         """The stream ended; `reason` names the backend failure for Ending.FAILED."""
@@ -435,7 +449,8 @@ class AnswerPlan:
             return
         self._settled = True
         self._version += 1
-        self._notice = self._choose_notice()
+        notices = [*self._notes, self._choose_notice()]
+        self._notice = "\n".join(notice for notice in notices if notice) or None
         if self._notice is None:
             return
         index = len(self.pages) - 1

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from bot.plan import Note
 from bot.providers.base import Chunk, Reasoning
 
 OPEN = "<think>"
 CLOSE = "</think>"
 
 
-async def split_thinking(chunks: AsyncIterator[Chunk]) -> AsyncIterator[Chunk]:
+async def split_thinking(chunks: AsyncIterator[Chunk | Note]) -> AsyncIterator[Chunk | Note]:
     """Pass `chunks` through, turning a leading `<think>…</think>` into `Reasoning`.
 
     Tags may arrive split across chunks; only a `<think>` at the very start (after

@@ -18,13 +18,31 @@ _EN: Final[dict[str, str]] = {
         "/start – greeting\n"
         "/help – this help\n"
         "/reset – forget our conversation (and stop an answer in progress)\n"
-        "/retry – answer your last message again\n\n"
-        "In groups I answer when you mention me (@{username}) or reply to one of my messages; "
-        "each group has one shared conversation, and I see who wrote what."
+        "/retry – ask your last question again, answered or not\n"
+        "/system – show this chat's instructions for the model; /system <text> sets them "
+        "(group admins only), /system reset goes back to the default\n\n"
+        "Reply to any message (or quote part of it) and I see what you replied to. Send a "
+        "picture, with a question in its caption, and I look at it if the model can see "
+        "pictures. A model that thinks first shows its thoughts folded above the answer.\n\n"
+        "In groups I answer when you mention me (@{username}) or reply to one of my messages, "
+        "also in a picture's caption; each group has one shared conversation, and I see who "
+        "wrote what."
     ),
     "reset": "Done: I forgot our conversation. Let's start over.",
     "nothing_to_retry": "There is nothing to retry yet: send me a message first.",
-    "text_only": "I can only read text messages. Please write your question as text.",
+    "text_only": "I can read text and pictures only. Please write your question as text.",
+    "picture_unseen": "ℹ️ This model cannot see pictures, so I answered the text only.",
+    "picture_too_big": (
+        "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I answered the "
+        "text only."
+    ),
+    "picture_unreadable": "ℹ️ I could not read the picture, so I answered the text only.",
+    "system_show": "This chat's instructions for the model:\n\n{prompt}",
+    "system_default": "This chat uses the default instructions for the model:\n\n{prompt}",
+    "system_none": ("This chat has no instructions for the model. Set some with /system <text>."),
+    "system_set": "Done: the model follows these instructions in this chat from now on.",
+    "system_cleared": "Done: this chat uses the default instructions again.",
+    "system_admins_only": "Only the group's administrators can change its instructions.",
     "failed": "Sorry, I could not get an answer: {reason}. Please try again in a moment.",
     "interrupted": "⚠️ The answer was interrupted: {reason}.",
     "stopped": "⏹ Stopped.",
@@ -55,7 +73,8 @@ _EN: Final[dict[str, str]] = {
     "cmd_start": "Greeting and what the bot does",
     "cmd_help": "How to use the bot",
     "cmd_reset": "Forget the conversation",
-    "cmd_retry": "Answer the last message again",
+    "cmd_retry": "Ask the last question again",
+    "cmd_system": "Show or set the model's instructions",
 }
 
 _RU: Final[dict[str, str]] = {
@@ -70,13 +89,32 @@ _RU: Final[dict[str, str]] = {
         "/start – приветствие\n"
         "/help – эта справка\n"
         "/reset – забыть разговор (и остановить текущий ответ)\n"
-        "/retry – ответить на ваше последнее сообщение заново\n\n"
+        "/retry – задать ваш последний вопрос заново, даже если ответа не было\n"
+        "/system – показать указания модели в этом чате; /system <текст> задаёт их (в группах "
+        "только админы), /system reset возвращает указания по умолчанию\n\n"
+        "Ответьте на любое сообщение (или процитируйте его часть), и я увижу, на что вы "
+        "отвечаете. Пришлите картинку с вопросом в подписи, и я посмотрю на неё, если модель "
+        "умеет видеть. Модель, которая сначала размышляет, показывает размышления свёрнутыми "
+        "над ответом.\n\n"
         "В группах я отвечаю, когда меня упоминают (@{username}) или отвечают на моё "
-        "сообщение; у группы один общий разговор, и я вижу, кто что написал."
+        "сообщение, в том числе в подписи к картинке; у группы один общий разговор, и я вижу, "
+        "кто что написал."
     ),
     "reset": "Готово: я забыл наш разговор. Начнём заново.",
     "nothing_to_retry": "Пока нечего повторять: сначала напишите мне сообщение.",
-    "text_only": "Я понимаю только текстовые сообщения. Напишите, пожалуйста, вопрос текстом.",
+    "text_only": "Я понимаю только текст и картинки. Напишите, пожалуйста, вопрос текстом.",
+    "picture_unseen": "ℹ️ Эта модель не видит картинок, поэтому я ответил только на текст.",
+    "picture_too_big": (
+        "ℹ️ Картинка больше 20 МБ — больше, чем бот может скачать, поэтому я ответил только "
+        "на текст."
+    ),
+    "picture_unreadable": "ℹ️ Не удалось прочитать картинку, поэтому я ответил только на текст.",
+    "system_show": "Указания модели в этом чате:\n\n{prompt}",
+    "system_default": "В этом чате действуют указания по умолчанию:\n\n{prompt}",
+    "system_none": "В этом чате нет указаний для модели. Задайте их: /system <текст>.",
+    "system_set": "Готово: теперь в этом чате модель следует этим указаниям.",
+    "system_cleared": "Готово: в этом чате снова действуют указания по умолчанию.",
+    "system_admins_only": "Менять указания в группе могут только её администраторы.",
     "failed": "Извините, не удалось получить ответ: {reason}. Попробуйте ещё раз чуть позже.",
     "interrupted": "⚠️ Ответ прерван: {reason}.",
     "stopped": "⏹ Остановлено.",
@@ -108,7 +146,8 @@ _RU: Final[dict[str, str]] = {
     "cmd_start": "Приветствие и что умеет бот",
     "cmd_help": "Как пользоваться ботом",
     "cmd_reset": "Забыть разговор",
-    "cmd_retry": "Ответить на последнее сообщение заново",
+    "cmd_retry": "Задать последний вопрос заново",
+    "cmd_system": "Показать или задать указания модели",
 }
 
 LANGUAGES: Final[dict[str, dict[str, str]]] = {"en": _EN, "ru": _RU}

@@ -1,9 +1,11 @@
-"""/start, /help, /reset, /retry — in private chats and, as /cmd or /cmd@bot, in groups."""
+"""/start, /help, /reset, /retry, /system: in private chats and, as /cmd or /cmd@bot, in groups."""
 
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.enums import ChatMemberStatus
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot import texts
@@ -11,8 +13,12 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.guard import RateLimiter
-from handlers.context import chat_key, language, reply_target
+from handlers.context import chat_key, is_group, language, reply_target
 from handlers.guard import refusal
+
+SYSTEM_LIMIT = 4000
+"""Characters of a chat's own system prompt (/system)."""
+_RESET_WORDS = frozenset({"reset", "default", "-"})
 
 
 async def start(message: Message, delivery: Delivery) -> None:
@@ -28,7 +34,7 @@ async def help_(message: Message, bot: Bot, delivery: Delivery) -> None:
 
 async def reset(message: Message, conversations: Conversations, delivery: Delivery) -> None:
     lang = language(message)
-    conversations.reset(chat_key(message), lang=lang)
+    await conversations.reset(chat_key(message), lang=lang)  # the stopped answer ends first
     await delivery.say(reply_target(message), texts.t(lang, "reset"))
 
 
@@ -41,10 +47,55 @@ async def retry(
 ) -> None:
     target = reply_target(message)
     problem = refusal(message, "", limiter, settings)
-    if problem:
-        await delivery.say(target, problem)
+    if problem is not None:
+        if problem.text is not None:
+            await delivery.say(target, problem.text)
     elif not await conversations.retry(chat_key(message), target):
         await delivery.say(target, texts.t(language(message), "nothing_to_retry"))
+
+
+async def system(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    conversations: Conversations,
+    delivery: Delivery,
+) -> None:
+    """`/system` shows the chat's system prompt; `/system <text>` sets it (admins only in
+    groups); `/system reset` goes back to the configured one. It survives /reset."""
+    target, lang, key = reply_target(message), language(message), chat_key(message)
+    history = conversations.history
+    wanted = (command.args or "").strip()
+    if not wanted:
+        current = history.system(key)
+        if history.chat(key).system is None:
+            text = texts.t(lang, "system_default", prompt=current) if current else None
+            await delivery.say(target, text or texts.t(lang, "system_none"))
+        else:
+            await delivery.say(target, texts.t(lang, "system_show", prompt=current))
+        return
+    if is_group(message) and not await _is_admin(bot, message):
+        await delivery.say(target, texts.t(lang, "system_admins_only"))
+        return
+    if wanted.lower() in _RESET_WORDS:
+        history.set_system(key, None)
+        await delivery.say(target, texts.t(lang, "system_cleared"))
+        return
+    history.set_system(key, wanted[:SYSTEM_LIMIT])
+    await delivery.say(target, texts.t(lang, "system_set"))
+
+
+async def _is_admin(bot: Bot, message: Message) -> bool:
+    """An administrator of the group: anonymous admins write on behalf of the group itself."""
+    if message.sender_chat is not None:
+        return message.sender_chat.id == message.chat.id
+    if message.from_user is None:
+        return False
+    try:
+        member = await bot.get_chat_member(message.chat.id, message.from_user.id)
+    except TelegramAPIError:
+        return False
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR)
 
 
 def create_router() -> Router:
@@ -54,4 +105,5 @@ def create_router() -> Router:
     router.message.register(help_, Command("help"))
     router.message.register(reset, Command("reset"))
     router.message.register(retry, Command("retry"))
+    router.message.register(system, Command("system"))
     return router

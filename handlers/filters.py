@@ -9,18 +9,21 @@ from aiogram import Bot
 from aiogram.filters import Filter
 from aiogram.types import Message, User
 
+from bot.pictures import picture_file
+from handlers.context import text_of
+
 _AFTER_MENTION = frozenset(" ,:;")
 
 
 def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
-    """The text without mentions of the bot, and whether there was one.
+    """The text (or caption) without mentions of the bot, and whether there was one.
 
     Telegram counts entity offsets in UTF-16 code units, so the cut is made in UTF-16.
     """
-    text = message.text or ""
+    text, entities = text_of(message)
     username = f"@{me.username}".lower() if me.username else None
     spans: list[tuple[int, int]] = []
-    for entity in message.entities or ():
+    for entity in entities:
         if entity.type == "mention" and username:
             if entity.extract_from(text).lower() == username:
                 spans.append((entity.offset, entity.offset + entity.length))
@@ -44,13 +47,14 @@ def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
 
 
 class AddressedToBot(Filter):
-    """A group message that @mentions the bot or replies to one of its messages.
+    """A group message (text, or a picture's caption) that @mentions the bot or replies to one
+    of its messages.
 
     Passes the prompt (the text without the mention) to the handler as `prompt`.
     """
 
     async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
-        if message.text is None:
+        if message.text is None and picture_file(message) is None:
             return False
         me = await bot.me()
         prompt, mentioned = strip_mentions(message, me)

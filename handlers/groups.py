@@ -1,4 +1,5 @@
-"""Groups: answer only messages that mention the bot or reply to it, naming each speaker."""
+"""Groups: answer only messages (or captioned pictures) that mention the bot or reply to it,
+naming each speaker."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.guard import RateLimiter
-from handlers.context import chat_key, reply_target, speaker
+from bot.pictures import picture_file
+from handlers.asking import ask
+from handlers.context import reply_target
 from handlers.filters import AddressedToBot
-from handlers.guard import refusal
 
 
-async def ask(
+async def question(
     message: Message,
     prompt: str,
     conversations: Conversations,
@@ -25,22 +27,25 @@ async def ask(
     limiter: RateLimiter,
     settings: Settings,
 ) -> None:
-    target = reply_target(message)
-    if not prompt:
+    if not prompt and picture_file(message) is None:
+        target = reply_target(message)
         me = await bot.me()
         await delivery.say(target, texts.t(target.lang, "help", username=me.username or "bot"))
         return
-    problem = refusal(message, prompt, limiter, settings)
-    if problem:
-        await delivery.say(target, problem)
-        return
-    turn = f"{speaker(message)}: {prompt}"
-    await conversations.answer(chat_key(message), reply_target(message), turn)
+    await ask(
+        message,
+        prompt,
+        bot=bot,
+        conversations=conversations,
+        delivery=delivery,
+        limiter=limiter,
+        settings=settings,
+    )
 
 
 def create_router() -> Router:
     """A fresh router (a router attaches to one Dispatcher only)."""
     router = Router(name=__name__)
     router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
-    router.message.register(ask, F.text, AddressedToBot())
+    router.message.register(question, AddressedToBot())
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -13,7 +14,7 @@ from bot import texts
 from bot.config import Settings
 from bot.delivery import Delivery
 from bot.guard import AccessPolicy, RateLimiter
-from handlers.context import language, reply_target
+from handlers.context import language, reply_target, sender_key
 
 
 class AccessMiddleware(BaseMiddleware):
@@ -40,15 +41,25 @@ class AccessMiddleware(BaseMiddleware):
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A question that must not reach the backend; `text` says why, or is None when the
+    user was already told (repeated refusals cost no Telegram write)."""
+
+    text: str | None
+
+
 def refusal(
     message: Message, question: str, limiter: RateLimiter, settings: Settings
-) -> str | None:
+) -> Refusal | None:
     """Why this question must not reach the backend, in the user's language; None if it may."""
     lang = language(message)
     if len(question) > settings.max_input_chars:
-        return texts.t(lang, "too_long", length=len(question), limit=settings.max_input_chars)
-    user_id = message.from_user.id if message.from_user else message.chat.id
-    wait = limiter.hit(user_id)
+        limit = settings.max_input_chars
+        return Refusal(texts.t(lang, "too_long", length=len(question), limit=limit))
+    key = sender_key(message)
+    wait = limiter.hit(key)
     if wait:
-        return texts.t(lang, "rate_limited", seconds=wait)
+        text = texts.t(lang, "rate_limited", seconds=wait)
+        return Refusal(text if limiter.tell(key, wait) else None)
     return None

@@ -1,8 +1,8 @@
-"""Private chats: every text message is a question; other messages get a hint."""
+"""Private chats: every text, captioned or not picture is a question; other messages get a hint."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
@@ -11,23 +11,28 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.guard import RateLimiter
-from handlers.context import chat_key, language, reply_target
-from handlers.guard import refusal
+from handlers.asking import ask
+from handlers.context import language, reply_target, text_of
 
 
-async def ask(
+async def question(
     message: Message,
+    bot: Bot,
     conversations: Conversations,
     delivery: Delivery,
     limiter: RateLimiter,
     settings: Settings,
 ) -> None:
-    question = message.text or ""
-    problem = refusal(message, question, limiter, settings)
-    if problem:
-        await delivery.say(reply_target(message), problem)
-        return
-    await conversations.answer(chat_key(message), reply_target(message), question)
+    prompt, _ = text_of(message)
+    await ask(
+        message,
+        prompt,
+        bot=bot,
+        conversations=conversations,
+        delivery=delivery,
+        limiter=limiter,
+        settings=settings,
+    )
 
 
 async def not_text(message: Message, delivery: Delivery) -> None:
@@ -38,6 +43,6 @@ def create_router() -> Router:
     """A fresh router (a router attaches to one Dispatcher only)."""
     router = Router(name=__name__)
     router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(ask, F.text)
+    router.message.register(question, F.text | F.photo | F.document.mime_type.startswith("image/"))
     router.message.register(not_text)
     return router

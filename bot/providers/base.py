@@ -17,8 +17,10 @@ from typing import Any, ClassVar, Protocol
 
 import aiohttp
 
-Message = Mapping[str, str]
-"""One chat turn: `{"role": "user" | "assistant" | "system", "content": "..."}`."""
+Message = Mapping[str, Any]
+"""One chat turn: `{"role": "user" | "assistant" | "system", "content": "..."}`; a user turn
+with pictures has OpenAI content parts (`[{"type": "text", ...}, {"type": "image_url", ...}]`)
+as its content."""
 Messages = Sequence[Message]
 
 
@@ -87,9 +89,21 @@ class BackendTimeout(BackendError):
 def format_prompt(messages: Messages, add_special_tokens: bool = False) -> str:
     """g4f's prompt format: one message is sent as is, several as `Role: content` lines."""
     if not add_special_tokens and len(messages) <= 1:
-        return str(messages[0]["content"]) if messages else ""
-    lines = [f"{message['role'].capitalize()}: {message['content']}" for message in messages]
+        return text_of(messages[0]) if messages else ""
+    lines = [f"{message['role'].capitalize()}: {text_of(message)}" for message in messages]
     return "\n".join(lines) + "\nAssistant:"
+
+
+def text_of(message: Message) -> str:
+    """A turn's text; a text-only protocol gets the text parts of content parts."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "\n".join(
+        str(part.get("text", ""))
+        for part in content
+        if isinstance(part, dict) and part.get("type") == "text"
+    )
 
 
 class AsyncGeneratorProvider:
@@ -102,6 +116,8 @@ class AsyncGeneratorProvider:
     supports_message_history: ClassVar[bool] = False
     supports_gpt_35_turbo: ClassVar[bool] = False
     supports_gpt_4: ClassVar[bool] = False
+    supports_vision: ClassVar[bool] = False
+    """Reads pictures sent as OpenAI content parts (a text-only provider gets their text)."""
 
     @classmethod
     def create_async_generator(

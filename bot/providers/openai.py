@@ -105,6 +105,7 @@ class OpenAI(AsyncGeneratorProvider):
     supports_message_history = True
     supports_gpt_35_turbo = True
     supports_gpt_4 = True
+    supports_vision = True
 
     @classmethod
     async def create_async_generator(
@@ -126,7 +127,17 @@ class OpenAI(AsyncGeneratorProvider):
         api_key = kwargs.get("api_key")
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
-        payload = {"model": model, "messages": [dict(m) for m in messages], "stream": True}
+        payload: dict[str, Any] = {
+            "model": model,
+            "messages": [dict(m) for m in messages],
+            "stream": True,
+        }
+        if kwargs.get("max_tokens"):
+            # OpenAI's own API wants the newer name; compatible servers read the classic one.
+            name = "max_completion_tokens" if "api.openai.com" in endpoint else "max_tokens"
+            payload[name] = int(kwargs["max_tokens"])
+        if kwargs.get("temperature") is not None:
+            payload["temperature"] = float(kwargs["temperature"])
         parser = EventStreamParser()
         async with (
             open_stream(

@@ -29,8 +29,12 @@ def test_character_bound_trims_but_keeps_the_newest_exchange() -> None:
     store.add_exchange((1, None), "q" * 40, "a" * 40)
     store.add_exchange((1, None), "Q" * 30, "A" * 30)
     assert [m["content"][0] for m in store.prompt((1, None), "x")] == ["Q", "A", "x"]
-    store.add_exchange((1, None), "z" * 500, "y" * 500)
-    assert [m["content"][0] for m in store.prompt((1, None), "x")] == ["z", "y", "x"]
+    store.add_exchange((1, None), "z" * 40, "y" * 500)
+    prompt = store.prompt((1, None), "x")
+    assert [m["content"][0] for m in prompt] == ["z", "y", "x"]
+    assert sum(len(m["content"]) for m in prompt[:2]) == 100  # bounded means bounded
+    assert prompt[1]["content"].startswith("y") and prompt[1]["content"].endswith("y")
+    assert "[…]" in prompt[1]["content"]
 
 
 def test_chats_and_topics_are_separate() -> None:
@@ -101,3 +105,26 @@ async def test_a_chat_mid_answer_is_not_evicted() -> None:
         store.chat((4, None))
         assert (1, None) in store
         assert len(store) <= 3
+
+
+def test_an_over_long_newest_exchange_is_shortened_question_last() -> None:
+    store = HistoryStore(max_chars=1000)
+    store.add_exchange((1, None), "q" * 300, "a" * 30_000)
+    turns = store.prompt((1, None), "next")[:-1]
+    assert [len(t["content"]) for t in turns] == [300, 700]
+    store.add_exchange((2, None), "q" * 5000, "a" * 5000)
+    turns = store.prompt((2, None), "next")[:-1]
+    assert [len(t["content"]) for t in turns] == [500, 500]
+
+
+def test_system_prompt_per_chat_survives_reset_and_the_unanswered_question_does_not() -> None:
+    store = HistoryStore(system_prompt="Default.")
+    store.set_system((1, None), "Be a pirate.")
+    store.add_unanswered((1, None), "lost question")
+    assert store.unanswered((1, None)) == "lost question"
+    store.reset((1, None))
+    assert store.prompt((1, None), "x")[0] == {"role": "system", "content": "Be a pirate."}
+    assert store.unanswered((1, None)) is None
+    assert store.prompt((2, None), "x")[0]["content"] == "Default."
+    store.set_system((1, None), None)
+    assert store.system((1, None)) == "Default."
