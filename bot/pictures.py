@@ -24,6 +24,8 @@ MAX_SIDE = 2048
 MAX_PIXELS = 60_000_000
 """Larger images are refused before decoding (a decompression bomb costs gigabytes)."""
 DOWNLOAD_TIMEOUT = 60
+# Pillow's own guard only warns below twice its limit; ours refuses before any decoding.
+Image.MAX_IMAGE_PIXELS = None
 _KEPT_AS_IS = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 
@@ -82,6 +84,7 @@ def prepare(data: bytes, mime: str) -> Picture:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise PictureError("too_big")
+            mime = Image.MIME.get(image.format or "", mime)  # what the bytes are, not a label
             if max(width, height) <= MAX_SIDE and mime in _KEPT_AS_IS:
                 image.verify()
                 return Picture(data, mime)

@@ -43,3 +43,17 @@ def test_memory_is_bounded() -> None:
         now[0] += 0.001
         limiter.hit(user)
         assert len(limiter) <= 100
+
+
+def test_a_user_past_the_limit_is_told_once_per_wait() -> None:
+    now = [0.0]
+    limiter = RateLimiter(1, clock=lambda: now[0])
+    assert limiter.hit(5) == 0
+    wait = limiter.hit(5)
+    assert wait > 0 and limiter.tell(5, wait)
+    for _ in range(10):
+        assert not limiter.tell(5, limiter.hit(5))
+    now[0] += 61
+    assert limiter.hit(5) == 0
+    now[0] += 1
+    assert limiter.tell(5, limiter.hit(5))  # a new wait: told again
