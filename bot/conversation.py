@@ -70,9 +70,12 @@ class Conversations:
             async with chat.lock:
                 if chat.epoch != epoch:
                     return None  # the user reset the chat while this message waited its turn
+                await self.history.refresh(key)
+                epoch = chat.epoch
                 report = await self._stream(key, target, question)
                 if chat.epoch == epoch:
                     self._remember(key, question.turn, report)
+                    await self._flush(key)
                 return report
 
     async def retry(self, key: ChatKey, target: ReplyTarget) -> bool:
@@ -83,6 +86,8 @@ class Conversations:
             async with chat.lock:
                 if chat.epoch != epoch:
                     return False
+                await self.history.refresh(key)
+                epoch = chat.epoch
                 unanswered = self.history.unanswered(key)
                 last = self.history.last_exchange(key)
                 previous: str | None = None
@@ -99,6 +104,7 @@ class Conversations:
                         self._remember(key, turn, report)
                     else:
                         self.history.add_exchange(key, turn, previous)
+                    await self._flush(key)
                 return True
 
     async def reset(self, key: ChatKey, *, lang: str) -> None:
@@ -108,8 +114,25 @@ class Conversations:
         the caller sends next is the last thing the chat shows.
         """
         self.delivery.stop(key[0], key[1], lang=lang)
+        await self.history.refresh(key)  # the chat's own system prompt survives a reset
         self.history.reset(key)
+        await self._flush(key)
         await self.delivery.settled(key[0], key[1])
+
+    async def system(self, key: ChatKey) -> tuple[str, bool]:
+        """The chat's system prompt, and whether it is the chat's own (/system)."""
+        chat = await self.history.refresh(key)
+        return self.history.system(key), chat.system is not None
+
+    async def set_system(self, key: ChatKey, prompt: str | None) -> None:
+        """/system: the chat's own system prompt (None: back to the configured one)."""
+        await self.history.refresh(key)
+        self.history.set_system(key, prompt)
+        await self._flush(key)
+
+    async def _flush(self, key: ChatKey) -> None:
+        if not await self.history.flush(key):
+            log.warning("chat %s was taken over by another replica; its record wins", key[0])
 
     async def drain(self, grace: float) -> None:
         """Shutdown: answers may finish for `grace` s, then end with a note; every question

@@ -11,11 +11,20 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from bot.providers.base import Message
 
 ChatKey = tuple[int, int | None]
 """(chat id, forum topic id or None)."""
+
+
+class ChatRecords(Protocol):
+    """Where chats live beyond this process (Redis): a record per chat, loaded and saved."""
+
+    async def load(self, key: ChatKey) -> dict[str, Any] | None: ...
+
+    async def save(self, key: ChatKey, record: dict[str, Any]) -> bool: ...
 
 
 @dataclass(eq=False, slots=True)
@@ -50,6 +59,7 @@ class HistoryStore:
         max_chats: int = 10000,
         ttl: float = 86400.0,
         clock: Callable[[], float] = time.monotonic,
+        records: ChatRecords | None = None,
     ) -> None:
         self.system_prompt = system_prompt
         self.max_messages = max_messages
@@ -58,6 +68,7 @@ class HistoryStore:
         self.ttl = ttl
         self._clock = clock
         self._chats: OrderedDict[ChatKey, Chat] = OrderedDict()
+        self.records = records
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -77,6 +88,39 @@ class HistoryStore:
             self._chats.move_to_end(key)
         chat.used = now
         return chat
+
+    async def refresh(self, key: ChatKey) -> Chat:
+        """The chat as last saved (by any replica, before any restart); in memory only, as
+        it is. Call it holding the chat's lock, before reading the chat."""
+        chat = self.chat(key)
+        if self.records is not None:
+            record = await self.records.load(key)
+            if record is not None:
+                chat.turns = deque(
+                    {"role": str(t["role"]), "content": str(t["content"])}
+                    for t in record.get("turns", ())
+                )
+                chat.chars = sum(len(turn["content"]) for turn in chat.turns)
+                chat.epoch = max(chat.epoch, int(record.get("epoch", 0)))
+                chat.system = record.get("system")
+                chat.unanswered = record.get("unanswered")
+                chat.last_answer = tuple(record.get("last_answer", ()))
+        return chat
+
+    async def flush(self, key: ChatKey) -> bool:
+        """Save the chat for other replicas and restarts; False if another replica took it
+        over meanwhile (its record wins). A no-op in memory."""
+        if self.records is None:
+            return True
+        chat = self.chat(key)
+        record = {
+            "turns": list(chat.turns),
+            "epoch": chat.epoch,
+            "system": chat.system,
+            "unanswered": chat.unanswered,
+            "last_answer": list(chat.last_answer),
+        }
+        return await self.records.save(key, record)
 
     def system(self, key: ChatKey) -> str:
         """The chat's system prompt: its own (/system), else the configured one."""

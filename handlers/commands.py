@@ -64,11 +64,10 @@ async def system(
     """`/system` shows the chat's system prompt; `/system <text>` sets it (admins only in
     groups); `/system reset` goes back to the configured one. It survives /reset."""
     target, lang, key = reply_target(message), language(message), chat_key(message)
-    history = conversations.history
     wanted = (command.args or "").strip()
     if not wanted:
-        current = history.system(key)
-        if history.chat(key).system is None:
+        current, own = await conversations.system(key)
+        if not own:
             text = texts.t(lang, "system_default", prompt=current) if current else None
             await delivery.say(target, text or texts.t(lang, "system_none"))
         else:
@@ -78,10 +77,10 @@ async def system(
         await delivery.say(target, texts.t(lang, "system_admins_only"))
         return
     if wanted.lower() in _RESET_WORDS:
-        history.set_system(key, None)
+        await conversations.set_system(key, None)
         await delivery.say(target, texts.t(lang, "system_cleared"))
         return
-    history.set_system(key, wanted[:SYSTEM_LIMIT])
+    await conversations.set_system(key, wanted[:SYSTEM_LIMIT])
     await delivery.say(target, texts.t(lang, "system_set"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -305,17 +306,19 @@ _LINK_TARGET = re.compile(r"\]\([^()\n]*\)")
 _ENTITY_REF = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _FENCE_INFO = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
 _LIST_NUMBER = re.compile(r"^[ \t>*+-]*\d{1,9}[.)](?=[ \t]|$)", re.MULTILINE)
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)  # LaTeX shown as Unicode: x_0 -> x₀
 
 
 def _alnum(text: str) -> list[str]:
-    return [char for char in text if char.isalnum()]
+    """Letters and digits; a digit typeset as a sub- or superscript (LaTeX `x_2`) counts."""
+    return [char for char in unicodedata.normalize("NFKC", text) if char.isalnum()]
 
 
 def _required(source: str) -> list[str]:
     """Letters and digits of the source that are not Markdown syntax (link targets, entity
-    references, code fence info strings, ordered-list numbers: those go to entities, are
-    decoded or renumbered)."""
-    for pattern in (_LINK_TARGET, _ENTITY_REF, _FENCE_INFO, _LIST_NUMBER):
+    references, code fence info strings, ordered-list numbers, LaTeX math: those go to
+    entities, are decoded, renumbered or typeset)."""
+    for pattern in (_LINK_TARGET, _ENTITY_REF, _FENCE_INFO, _LIST_NUMBER, _MATH):
         source = pattern.sub(" ", source)
     return _alnum(source)
 

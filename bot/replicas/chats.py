@@ -1,0 +1,56 @@
+"""Conversation records in Redis, so a restart or another replica continues the conversation.
+
+One JSON value per chat (per forum topic), written whole after each exchange (atomic), with
+HISTORY_TTL as its key expiry. A write carries the fencing token of the lease under which the
+chat was answered: a replica that lost its lease (and whose chat another replica took over)
+cannot overwrite the newer record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis.asyncio as redis
+
+from bot.history import ChatKey
+from bot.replicas.fence import FENCE
+
+_SAVE = """
+if ARGV[3] ~= '' and redis.call('GET', ARGV[3]) ~= ARGV[4] then
+    return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+
+
+def chat_record_key(key: ChatKey) -> str:
+    chat_id, thread = key
+    return f"bot:chat:{chat_id}:{thread or 0}"
+
+
+class RedisChats:
+    """Loads and saves a chat's record (turns, reset epoch, own system prompt...)."""
+
+    def __init__(self, client: redis.Redis, ttl: float) -> None:
+        self._client = client
+        self._ttl_ms = max(1, int(ttl * 1000))
+        self._save = client.register_script(_SAVE)
+
+    async def load(self, key: ChatKey) -> dict[str, Any] | None:
+        raw = await self._client.get(chat_record_key(key))
+        if raw is None:
+            return None
+        record = json.loads(raw)
+        return record if isinstance(record, dict) else None
+
+    async def save(self, key: ChatKey, record: dict[str, Any]) -> bool:
+        """Write the record; False when the lease it was answered under is gone."""
+        fence = FENCE.get()
+        lease, token = fence if fence is not None else ("", "")
+        data = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        written = await self._save(
+            keys=[chat_record_key(key)], args=[data, self._ttl_ms, lease, token]
+        )
+        return bool(written)
