@@ -9,6 +9,15 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from typing import Protocol
+
+
+class QuestionLimit(Protocol):
+    """The per-user question limit, in this process (RateLimiter) or shared (Redis)."""
+
+    async def admit(self, key: int) -> tuple[int, bool]:
+        """(seconds to wait or 0, whether to tell the user now)."""
+        ...
 
 
 class AccessPolicy:
@@ -72,6 +81,12 @@ class RateLimiter:
             return False
         self._told_until[user_id] = now + wait
         return True
+
+    async def admit(self, user_id: int) -> tuple[int, bool]:
+        """(seconds to wait or 0, whether to tell the user now): `hit` then `tell`, the
+        interface the shared (Redis) limiter offers too."""
+        wait = self.hit(user_id)
+        return wait, bool(wait) and self.tell(user_id, wait)
 
     def __len__(self) -> int:
         return len(self._hits)

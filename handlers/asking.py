@@ -10,7 +10,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations, Question
 from bot.delivery import Delivery
-from bot.guard import RateLimiter
+from bot.guard import QuestionLimit
 from bot.pictures import Picture, PictureError, fetch, picture_file
 from handlers.context import chat_key, is_group, replied_context, reply_target, speaker
 from handlers.guard import refusal
@@ -26,12 +26,12 @@ async def ask(
     bot: Bot,
     conversations: Conversations,
     delivery: Delivery,
-    limiter: RateLimiter,
+    limiter: QuestionLimit,
     settings: Settings,
 ) -> None:
     """Answer `prompt` (the message's text or caption, mention removed) in its chat."""
     target = reply_target(message)
-    problem = refusal(message, prompt, limiter, settings)
+    problem = await refusal(message, prompt, limiter, settings)
     if problem is not None:
         if problem.text is not None:
             await delivery.say(target, problem.text)

@@ -12,7 +12,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import RateLimiter
+from bot.guard import QuestionLimit
 from handlers.context import chat_key, is_group, language, reply_target
 from handlers.guard import refusal
 
@@ -42,11 +42,11 @@ async def retry(
     message: Message,
     conversations: Conversations,
     delivery: Delivery,
-    limiter: RateLimiter,
+    limiter: QuestionLimit,
     settings: Settings,
 ) -> None:
     target = reply_target(message)
-    problem = refusal(message, "", limiter, settings)
+    problem = await refusal(message, "", limiter, settings)
     if problem is not None:
         if problem.text is not None:
             await delivery.say(target, problem.text)

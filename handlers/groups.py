@@ -11,7 +11,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import RateLimiter
+from bot.guard import QuestionLimit
 from bot.pictures import picture_file
 from handlers.asking import ask
 from handlers.context import reply_target
@@ -24,7 +24,7 @@ async def question(
     conversations: Conversations,
     delivery: Delivery,
     bot: Bot,
-    limiter: RateLimiter,
+    limiter: QuestionLimit,
     settings: Settings,
 ) -> None:
     if not prompt and picture_file(message) is None:

@@ -13,7 +13,7 @@ from aiogram.types import Message, TelegramObject
 from bot import texts
 from bot.config import Settings
 from bot.delivery import Delivery
-from bot.guard import AccessPolicy, RateLimiter
+from bot.guard import AccessPolicy, QuestionLimit
 from handlers.context import language, reply_target, sender_key
 
 
@@ -49,17 +49,15 @@ class Refusal:
     text: str | None
 
 
-def refusal(
-    message: Message, question: str, limiter: RateLimiter, settings: Settings
+async def refusal(
+    message: Message, question: str, limiter: QuestionLimit, settings: Settings
 ) -> Refusal | None:
     """Why this question must not reach the backend, in the user's language; None if it may."""
     lang = language(message)
     if len(question) > settings.max_input_chars:
         limit = settings.max_input_chars
         return Refusal(texts.t(lang, "too_long", length=len(question), limit=limit))
-    key = sender_key(message)
-    wait = limiter.hit(key)
+    wait, tell = await limiter.admit(sender_key(message))
     if wait:
-        text = texts.t(lang, "rate_limited", seconds=wait)
-        return Refusal(text if limiter.tell(key, wait) else None)
+        return Refusal(texts.t(lang, "rate_limited", seconds=wait) if tell else None)
     return None

@@ -10,7 +10,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import RateLimiter
+from bot.guard import QuestionLimit
 from handlers.asking import ask
 from handlers.context import language, reply_target, text_of
 
@@ -20,7 +20,7 @@ async def question(
     bot: Bot,
     conversations: Conversations,
     delivery: Delivery,
-    limiter: RateLimiter,
+    limiter: QuestionLimit,
     settings: Settings,
 ) -> None:
     prompt, _ = text_of(message)

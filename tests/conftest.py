@@ -14,6 +14,7 @@ from bot.app import application
 from bot.config import Settings
 from tests.servers.backends import FakeCromicle, FakeOpenAI
 from tests.servers.telegram_api import FakeTelegram
+from tests.support.redis_server import RedisServer, running_redis
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -22,6 +23,13 @@ TOKEN = "123456:TEST-TOKEN"
 async def workdir(tmp_path: Path) -> AsyncIterator[Path]:
     """A working directory without a .env, so only the environment a test passes counts."""
     yield tmp_path
+
+
+@pytest.fixture
+async def redis_server(tmp_path: Path) -> AsyncIterator[RedisServer]:
+    """A real redis-server on a free 127.0.0.1 port, with its own directory."""
+    async with running_redis(tmp_path / "redis") as server:
+        yield server
 
 
 @pytest.fixture

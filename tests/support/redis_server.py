@@ -27,6 +27,7 @@ class RedisServer:
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError(

@@ -1,0 +1,337 @@
+"""Updates handed out by chat: each chat belongs to one of `SHARDS` Redis streams, and each
+stream is read by one replica at a time, holding a lease on it.
+
+Why shards: a chat's messages must be answered one at a time and in arrival order, and the
+stop button or /reset must reach the replica that is answering. Giving every chat's updates
+to one replica at a time gets both for free (the in-process chat lock does the rest), and a
+replica's share of Telegram's global rate follows the share of shards it holds.
+
+An update is acknowledged (XACK) only once its handler has finished, that is, once its answer
+was delivered or ended visibly. A replica that dies stops renewing its leases; within
+`LEASE_SECONDS` another replica takes its shards over and claims (XAUTOCLAIM) what the dead
+one had taken but not finished, so every question taken from Telegram is answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import time
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError, ResponseError
+
+from bot.replicas.fence import FENCE
+
+log = logging.getLogger(__name__)
+
+SHARDS = 16
+"""Streams the chats are spread over; a replica holds about SHARDS / replicas of them."""
+LEASE_SECONDS = 5.0
+"""A lease not renewed for this long is free: a dead replica's chats move on after it."""
+RENEW_EVERY = 1.0
+STREAM_LENGTH = 10_000
+"""Entries kept per stream (acknowledged ones are trimmed first)."""
+GROUP = "bot"
+
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+def shard_of(chat_id: int) -> int:
+    """The shard a chat's updates go to (stable across processes and restarts)."""
+    return zlib.crc32(str(chat_id).encode()) % SHARDS
+
+
+def stream_key(shard: int) -> str:
+    return f"bot:updates:{shard}"
+
+
+def lease_key(shard: int) -> str:
+    return f"bot:lease:{shard}"
+
+
+def update_chat(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to (message, edit, stop button, callback...)."""
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        chat = value.get("chat")
+        if chat is None and isinstance(value.get("message"), dict):
+            chat = value["message"].get("chat")
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+        user = value.get("from")
+        if isinstance(user, dict) and isinstance(user.get("id"), int):
+            return int(user["id"])
+    return None
+
+
+async def publish(client: redis.Redis, update: dict[str, Any]) -> bool:
+    """Queue an update for the replica holding its chat's shard; False for a duplicate.
+
+    Telegram delivers an update again when it thinks it was not received (a webhook timeout,
+    a restart); the first copy wins for a day.
+    """
+    update_id = update.get("update_id")
+    if not isinstance(update_id, int):
+        raise ValueError("not an update: no update_id")
+    if not await client.set(f"bot:seen:{update_id}", 1, nx=True, ex=86400):
+        return False
+    chat = update_chat(update)
+    shard = shard_of(chat) if chat is not None else 0
+    body = json.dumps(update, ensure_ascii=False, separators=(",", ":"))
+    await client.xadd(stream_key(shard), {"update": body}, maxlen=STREAM_LENGTH, approximate=True)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One update handed to this replica: its stream entry, and whether another replica had
+    already started it (and shown some of its answer) before it died."""
+
+    shard: int
+    entry: str
+    update: dict[str, Any]
+    retried: bool
+    shown_before: bool
+
+
+Feed = Callable[[Delivery], Awaitable[None]]
+
+
+class ShardRunner:
+    """Holds leases on a fair share of the shards and feeds their updates to `feed`.
+
+    `on_share(fraction)` is told the fraction of all shards held, so the write budget can use
+    that fraction of Telegram's global rate; `on_lost(shard)` when a lease was lost (Redis
+    unreachable, or renewed too late), so answers under it can end with a note.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        replica: str,
+        feed: Feed,
+        *,
+        on_share: Callable[[float], None] = lambda _: None,
+        on_lost: Callable[[int], None] = lambda _: None,
+        lease: float = LEASE_SECONDS,
+        renew: float = RENEW_EVERY,
+    ) -> None:
+        self.client = client
+        self.replica = replica
+        self.feed = feed
+        self.on_share = on_share
+        self.on_lost = on_lost
+        self.lease, self.renew = lease, renew
+        self.tokens: dict[int, str] = {}
+        self._readers: dict[int, asyncio.Task[None]] = {}
+        self._handling: dict[int, set[asyncio.Task[None]]] = {}
+        self._leaving: dict[int, asyncio.Task[None]] = {}
+        self._renew = client.register_script(_RENEW)
+        self._release = client.register_script(_RELEASE)
+        self._stopping = False
+        self.round_trips = 0
+
+    @property
+    def shards(self) -> list[int]:
+        return sorted(self.tokens)
+
+    async def run(self) -> None:
+        """Keep a fair share of leases, renewed, until cancelled or stopped."""
+        while not self._stopping:
+            try:
+                await self._tick()
+            except (RedisError, OSError) as exc:
+                log.warning("Redis unreachable (%s); retrying", exc)
+                for shard in list(self.tokens):
+                    await self._drop(shard, lost=True)
+                await asyncio.sleep(self.renew)
+            await asyncio.sleep(self.renew)
+
+    async def stop(self, grace: float) -> None:
+        """Shutdown: read nothing more, let updates in hand finish for `grace` seconds, then
+        free the leases; whatever was not finished is taken over by another replica."""
+        self._stopping = True
+        for reader in self._readers.values():
+            reader.cancel()
+        handling = [task for tasks in self._handling.values() for task in tasks]
+        if handling:
+            await asyncio.wait(handling, timeout=grace)
+        for shard in list(self.tokens):
+            with contextlib.suppress(RedisError, OSError):
+                await self._release(keys=[lease_key(shard)], args=[self.tokens[shard]])
+            await self._drop(shard, lost=False)
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.zrem("bot:replicas", self.replica)
+
+    async def _tick(self) -> None:
+        now = time.time()
+        pipe = self.client.pipeline(transaction=False)
+        pipe.zadd("bot:replicas", {self.replica: now})
+        pipe.zremrangebyscore("bot:replicas", 0, now - self.lease)
+        pipe.zcard("bot:replicas")
+        _, _, live = await pipe.execute()
+        self.round_trips += 1
+        for shard in list(self.tokens):  # renew first: losing a lease must be noticed fast
+            renewed = await self._renew(
+                keys=[lease_key(shard)], args=[self.tokens[shard], int(self.lease * 1000)]
+            )
+            if not renewed:
+                log.warning("lease on shard %d lost", shard)
+                await self._drop(shard, lost=True)
+        fair = math.ceil(SHARDS / max(1, int(live)))
+        staying = [shard for shard in self.tokens if shard not in self._leaving]
+        for shard in range(SHARDS):
+            if len(staying) >= fair:
+                break
+            if shard not in self.tokens and await self._try_acquire(shard):
+                staying.append(shard)
+        while len(staying) > fair:  # someone joined: give back the shard least busy
+            shard = min(staying, key=lambda s: len(self._handling.get(s, ())))
+            staying.remove(shard)
+            self._leaving[shard] = asyncio.create_task(self._hand_over(shard))
+        self.on_share(len(self.tokens) / SHARDS)
+
+    async def _try_acquire(self, shard: int) -> bool:
+        if await self.client.exists(lease_key(shard)):
+            return False
+        fence = await self.client.incr("bot:fence")
+        token = f"{self.replica}:{fence}"
+        lease_ms = int(self.lease * 1000)
+        if not await self.client.set(lease_key(shard), token, nx=True, px=lease_ms):
+            return False
+        self.tokens[shard] = token
+        with contextlib.suppress(ResponseError):  # BUSYGROUP: it exists
+            await self.client.xgroup_create(stream_key(shard), GROUP, id="0", mkstream=True)
+        self._readers[shard] = asyncio.create_task(self._read(shard, token))
+        log.info("took shard %d", shard)
+        return True
+
+    async def _hand_over(self, shard: int) -> None:
+        """Stop reading `shard`, finish what is in hand (the lease is still renewed), then
+        free it for another replica: its chats move on between two answers, never during."""
+        try:
+            reader = self._readers.pop(shard, None)
+            if reader is not None:
+                reader.cancel()
+            handling = self._handling.get(shard, set())
+            if handling:
+                await asyncio.wait(handling, timeout=self.lease * 6)
+            token = self.tokens.pop(shard, None)
+            if token is not None:
+                with contextlib.suppress(RedisError, OSError):
+                    await self._release(keys=[lease_key(shard)], args=[token])
+            self._handling.pop(shard, None)
+            log.info("gave shard %d back", shard)
+        finally:
+            self._leaving.pop(shard, None)
+
+    async def _drop(self, shard: int, *, lost: bool) -> None:
+        self.tokens.pop(shard, None)
+        reader = self._readers.pop(shard, None)
+        if reader is not None:
+            reader.cancel()
+        if lost:
+            self.on_lost(shard)
+
+    async def _read(self, shard: int, token: str) -> None:
+        """Read the shard until cancelled; Redis trouble ends it (the lease renewal notices,
+        and the shard is read again once it is held again)."""
+        try:
+            await self._read_entries(shard, token)
+        except (RedisError, OSError) as exc:
+            log.warning("reading shard %d stopped: %s", shard, exc)
+
+    async def _read_entries(self, shard: int, token: str) -> None:
+        """Claim what a previous holder left unfinished, then read new entries, in order."""
+        stream = stream_key(shard)
+        claimed: set[str] = set()
+        start = "0-0"
+        while True:  # the previous holder's unfinished entries become ours
+            claim: Any = await self.client.xautoclaim(
+                stream, GROUP, self.replica, 0, start, count=100
+            )
+            start, entries = claim[0], claim[1]
+            claimed.update(_text(entry_id) for entry_id, _fields in entries)
+            if _text(start) == "0-0":
+                break
+        position = "0"  # first our own pending entries (claimed ones included), then new
+        while True:
+            history = position != ">"
+            block = None if history else int(self.renew * 1000)
+            answer: Any = await self.client.xreadgroup(
+                GROUP, self.replica, {stream: position}, count=50, block=block
+            )
+            self.round_trips += 1
+            entries = _entries(answer)
+            if history and not entries:
+                position = ">"  # our pending list is done: new entries from here on
+                continue
+            for entry_id, fields in entries:
+                entry = _text(entry_id)
+                if history:
+                    position = entry  # continue after it in our pending list
+                raw = fields.get(b"update") or fields.get("update")
+                if raw is None:
+                    await self.client.xack(stream, GROUP, entry)
+                    continue
+                update = json.loads(raw)
+                retried = entry in claimed
+                shown = retried and bool(await self.client.exists(f"bot:shown:{entry}"))
+                delivery = Delivery(shard, entry, update, retried, shown)
+                task = asyncio.create_task(self._handle(delivery, token))
+                self._handling.setdefault(shard, set()).add(task)
+                task.add_done_callback(self._handling[shard].discard)
+
+    async def _handle(self, delivery: Delivery, token: str) -> None:
+        FENCE.set((lease_key(delivery.shard), token))
+        try:
+            await self.feed(delivery)
+        except Exception:  # a handler bug must not stop the shard; the update is done
+            log.exception("update %s failed", delivery.update.get("update_id"))
+        if self.tokens.get(delivery.shard) != token:
+            return  # the lease is gone: the next holder answers it again
+        with contextlib.suppress(RedisError, OSError):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.xack(stream_key(delivery.shard), GROUP, delivery.entry)
+            pipe.delete(f"bot:shown:{delivery.entry}")
+            await pipe.execute()
+            self.round_trips += 1
+
+
+async def mark_shown(client: redis.Redis, delivery: Delivery) -> None:
+    """The answer to `delivery` is on screen: a replica that takes it over says so."""
+    with contextlib.suppress(RedisError, OSError):
+        await client.set(f"bot:shown:{delivery.entry}", 1, ex=3600)
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _entries(answer: Any) -> list[tuple[Any, dict[Any, Any]]]:
+    """The entries of one stream from XREADGROUP's answer (RESP2 list or RESP3 map)."""
+    if not answer:
+        return []
+    if isinstance(answer, dict):
+        answer = list(answer.items())
+    return [(entry_id, fields or {}) for entry_id, fields in answer[0][1]]

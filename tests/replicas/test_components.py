@@ -1,0 +1,152 @@
+"""The Redis pieces against a real redis-server: records with fencing, the shared question
+limit, de-duplication, and shards handed out fairly and taken over from a dead replica."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import redis.asyncio as redis
+
+from bot.replicas.chats import RedisChats
+from bot.replicas.fence import FENCE
+from bot.replicas.limits import SharedRateLimiter
+from bot.replicas.shards import (
+    SHARDS,
+    Delivery,
+    ShardRunner,
+    lease_key,
+    publish,
+    shard_of,
+    update_chat,
+)
+from tests.support.redis_server import RedisServer
+
+
+@pytest.fixture
+async def client(redis_server: RedisServer) -> AsyncIterator[redis.Redis]:
+    connection = redis.Redis.from_url(redis_server.url)
+    yield connection
+    await connection.aclose()
+
+
+def message(update_id: int, chat_id: int, text: str = "hi") -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 0,
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        },
+    }
+
+
+async def test_records_are_saved_whole_and_a_stale_lease_cannot_overwrite(
+    client: redis.Redis,
+) -> None:
+    chats = RedisChats(client, ttl=60)
+    assert await chats.load((1, None)) is None
+    assert await chats.save((1, None), {"turns": [{"role": "user", "content": "q"}], "epoch": 2})
+    assert (await chats.load((1, None)) or {})["epoch"] == 2
+    assert 0 < await client.ttl("bot:chat:1:0") <= 60
+    await client.set("bot:lease:3", "replica-b:9")
+    FENCE.set(("bot:lease:3", "replica-a:1"))  # replica a's lease was taken over meanwhile
+    try:
+        assert not await chats.save((1, None), {"turns": [], "epoch": 3})
+    finally:
+        FENCE.set(None)
+    assert (await chats.load((1, None)) or {})["epoch"] == 2
+
+
+async def test_the_question_limit_is_shared_and_told_once(client: redis.Redis) -> None:
+    first, second = SharedRateLimiter(client, 2), SharedRateLimiter(client, 2)
+    assert await first.admit(7) == (0, False)
+    assert await second.admit(7) == (0, False)
+    wait, tell = await first.admit(7)
+    assert 50 <= wait <= 60 and tell
+    assert (await second.admit(7))[1] is False  # the other replica stays quiet
+    assert await second.admit(8) == (0, False)  # another user is not affected
+
+
+async def test_an_update_is_queued_once_in_its_chats_shard(client: redis.Redis) -> None:
+    assert update_chat(message(1, 42)) == 42
+    assert update_chat({"update_id": 2, "stopped_message_generation": {"chat": {"id": -5}}}) == -5
+    assert await publish(client, message(1, 42))
+    assert not await publish(client, message(1, 42))  # Telegram sent it again
+    assert await client.xlen(f"bot:updates:{shard_of(42)}") == 1
+
+
+async def start(
+    client: redis.Redis,
+    name: str,
+    seen: list[tuple[str, Delivery]],
+    hold: asyncio.Event | None = None,
+) -> tuple[ShardRunner, asyncio.Task[None]]:
+    async def feed(delivery: Delivery) -> None:
+        seen.append((name, delivery))
+        if hold is not None:
+            await hold.wait()
+
+    runner = ShardRunner(client, name, feed, lease=1.0, renew=0.2)
+    return runner, asyncio.create_task(runner.run())
+
+
+async def until(predicate: Any, timeout: float = 10) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+async def test_replicas_share_the_shards_and_each_chat_is_read_by_one_in_order(
+    client: redis.Redis,
+) -> None:
+    seen: list[tuple[str, Delivery]] = []
+    a, a_task = await start(client, "a", seen)
+    await until(lambda: len(a.shards) == SHARDS)
+    b, b_task = await start(client, "b", seen)
+    await until(lambda: len(a.shards) == len(b.shards) == SHARDS // 2)
+    assert not set(a.shards) & set(b.shards)
+    for n in range(40):
+        await publish(client, message(100 + n, chat_id=n % 5, text=f"m{n}"))
+    await until(lambda: len(seen) == 40)
+    for chat in range(5):
+        texts = [
+            d.update["message"]["text"]
+            for _, d in seen
+            if d.update["message"]["chat"]["id"] == chat
+        ]
+        assert texts == [f"m{n}" for n in range(40) if n % 5 == chat]
+        assert len({name for name, d in seen if d.update["message"]["chat"]["id"] == chat}) == 1
+    for runner, task in ((a, a_task), (b, b_task)):
+        await runner.stop(grace=1)
+        task.cancel()
+
+
+async def test_a_dead_replicas_unfinished_updates_are_taken_over(
+    client: redis.Redis, redis_server: RedisServer
+) -> None:
+    seen: list[tuple[str, Delivery]] = []
+    stuck = asyncio.Event()  # never set: replica a dies in the middle of answering
+    dying = redis.Redis.from_url(redis_server.url)
+    a, a_task = await start(dying, "a", seen, hold=stuck)
+    await until(lambda: len(a.shards) == SHARDS)
+    await publish(client, message(1, chat_id=9, text="first"))
+    await until(lambda: len(seen) == 1)
+    a_task.cancel()  # killed: no release, no acknowledgement, the lease just runs out
+    for reader in a._readers.values():
+        reader.cancel()
+    await dying.aclose()
+    await client.set("bot:shown:" + seen[0][1].entry, 1)  # its answer had shown some text
+    await publish(client, message(2, chat_id=9, text="second"))
+    b, b_task = await start(client, "b", seen)
+    await until(lambda: len(seen) == 3, timeout=15)
+    taken = [
+        (name, d.update["message"]["text"], d.retried, d.shown_before) for name, d in seen[1:]
+    ]
+    assert taken == [("b", "first", True, True), ("b", "second", False, False)]
+    await b.stop(grace=1)
+    b_task.cancel()
+    assert await client.get(lease_key(shard_of(9))) is None
