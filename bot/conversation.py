@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,10 @@ class Question:
     turn: str
     pictures: Sequence[Picture] = field(default_factory=tuple)
     note: str | None = None
+    retried: bool = False
+    """Another replica took this question and died before it finished answering."""
+    on_visible: Callable[[], Awaitable[None]] | None = None
+    """Awaited when the answer's first text is on screen."""
 
 
 class Conversations:
@@ -179,7 +183,11 @@ class Conversations:
             chunks = self.backend.stream(messages)
         if question.note is not None:
             chunks = _noted(chunks, question.note)
-        report = await self.delivery.deliver(target, split_thinking(chunks))
+        if question.retried:
+            chunks = _noted(chunks, texts.t(target.lang, "second_attempt"))
+        report = await self.delivery.deliver(
+            target, split_thinking(chunks), on_visible=question.on_visible
+        )
         failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(
             logging.WARNING if failed else logging.INFO,

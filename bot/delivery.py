@@ -47,7 +47,7 @@ import contextlib
 import itertools
 import logging
 from collections import OrderedDict, deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +126,7 @@ class _Run:
     reader: asyncio.Task[None] | None = None
     writer: asyncio.Task[None] | None = None
     drafts: set[int] = field(default_factory=set)
+    on_visible: Callable[[], Awaitable[None]] | None = None
 
     def poke(self, *, urgent: bool = False) -> None:
         """Something changed; `urgent` when it may raise the write's priority (an end)."""
@@ -177,6 +178,16 @@ class Delivery:
             return False
         self._stop(run, Ending.STOPPED, texts.t(lang, "stopped"))
         return True
+
+    def interrupt(self, chats: Callable[[int], bool]) -> int:
+        """End the answers in the chats `chats` selects (a replica lost their lease: another
+        replica answers them again), keeping their text, with a note; how many."""
+        stopped = 0
+        for (chat_id, _), run in list(self._active.items()):
+            if chats(chat_id):
+                self._stop(run, Ending.SHUTDOWN, texts.t(run.target.lang, "lost_store"))
+                stopped += 1
+        return stopped
 
     async def settled(self, chat_id: int, thread_id: int | None, within: float = 30.0) -> None:
         """Wait until the answer in this chat (if any) has written its last word, so that
@@ -236,12 +247,21 @@ class Delivery:
         return not plan.gave_up
 
     async def deliver(
-        self, target: ReplyTarget, chunks: AsyncIterator[str | Reasoning | FinishReason | Note]
+        self,
+        target: ReplyTarget,
+        chunks: AsyncIterator[str | Reasoning | FinishReason | Note],
+        *,
+        on_visible: Callable[[], Awaitable[None]] | None = None,
     ) -> DeliveryReport:
-        """Show the answer streamed by `chunks` in the target chat; returns when it is final."""
+        """Show the answer streamed by `chunks` in the target chat; returns when it is final.
+
+        `on_visible` is awaited once, when the answer's first text is on screen (a replica
+        records it, so that a replica taking the question over can say it is a second try).
+        """
         chat_id = self.chat_id(target.chat_id)
         drafts = self._drafts and chat_id > 0 and chat_id not in self._no_drafts
         run = self._new_run(target, self._new_plan(target, drafts=drafts))
+        run.on_visible = on_visible
         key = (target.chat_id, target.thread_id)
         self._active[key] = run
         run.reader = asyncio.create_task(self._read(run, chunks))
@@ -396,9 +416,12 @@ class Delivery:
             if fault is not None:
                 plan.failed(write, loop.time(), fault)
         else:
+            first = not plan.visible
             plan.succeeded(write, loop.time(), message_id)
             if message_id is not None:
                 self._remember_sent(run.chat_id, message_id)
+            if first and plan.visible and run.on_visible is not None:
+                await run.on_visible()
 
     async def _request(self, run: _Run, write: Write) -> int | None:
         """The Bot API call for `write`; the new message's id for a sendMessage."""

@@ -59,6 +59,13 @@ _EN: Final[dict[str, str]] = {
         "answer. Please ask again, perhaps for something smaller."
     ),
     "part_refused": "⚠️ Telegram refused to show this part of the answer.",
+    "second_attempt": (
+        "↻ The bot server answering this stopped before it finished; this is a second try."
+    ),
+    "lost_store": (
+        "⚠️ The answer was interrupted: the bot lost its connection to its database. Another "
+        "of its servers will answer."
+    ),
     "thinking": "💭 Thinking…",
     "thoughts": "💭 Thoughts",
     "reason_unavailable": "the model service is unavailable",
@@ -131,6 +138,12 @@ _RU: Final[dict[str, str]] = {
         "Спросите ещё раз, возможно, о чём-то поменьше."
     ),
     "part_refused": "⚠️ Telegram отказался показать эту часть ответа.",
+    "second_attempt": (
+        "↻ Сервер бота, отвечавший на это, остановился, не закончив; это вторая попытка."
+    ),
+    "lost_store": (
+        "⚠️ Ответ прерван: бот потерял связь со своей базой данных. Ответит другой его сервер."
+    ),
     "thinking": "💭 Размышляю…",
     "thoughts": "💭 Размышления",
     "reason_unavailable": "сервис модели недоступен",

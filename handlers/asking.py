@@ -3,6 +3,8 @@ and asked: shared by private chats and groups."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot
 from aiogram.types import Message
 
@@ -28,8 +30,15 @@ async def ask(
     delivery: Delivery,
     limiter: QuestionLimit,
     settings: Settings,
+    second_try: bool = False,
+    on_visible: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Answer `prompt` (the message's text or caption, mention removed) in its chat."""
+    """Answer `prompt` (the message's text or caption, mention removed) in its chat.
+
+    `second_try` and `on_visible` come with updates from Redis (bot/replicas): the question
+    was being answered by a replica that died after showing some text; and the call that
+    records that this answer has shown text.
+    """
     target = reply_target(message)
     problem = await refusal(message, prompt, limiter, settings)
     if problem is not None:
@@ -56,4 +65,5 @@ async def ask(
     context = replied_context(message, await bot.me(), newest)
     if context is not None:
         turn = f"{context}\n{turn}"
-    await conversations.answer(key, target, Question(turn, pictures, note))
+    question = Question(turn, pictures, note, retried=second_try, on_visible=on_visible)
+    await conversations.answer(key, target, question)

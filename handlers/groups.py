@@ -3,6 +3,8 @@ naming each speaker."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
@@ -26,6 +28,8 @@ async def question(
     bot: Bot,
     limiter: QuestionLimit,
     settings: Settings,
+    second_try: bool = False,
+    on_visible: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     if not prompt and picture_file(message) is None:
         target = reply_target(message)
@@ -40,6 +44,8 @@ async def question(
         delivery=delivery,
         limiter=limiter,
         settings=settings,
+        second_try=second_try,
+        on_visible=on_visible,
     )
 
 

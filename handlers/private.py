@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
@@ -22,6 +24,8 @@ async def question(
     delivery: Delivery,
     limiter: QuestionLimit,
     settings: Settings,
+    second_try: bool = False,
+    on_visible: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     prompt, _ = text_of(message)
     await ask(
@@ -32,6 +36,8 @@ async def question(
         delivery=delivery,
         limiter=limiter,
         settings=settings,
+        second_try=second_try,
+        on_visible=on_visible,
     )
 
 
