@@ -64,6 +64,7 @@ class WriteBudget:
         group_interval: float,
         clock: Callable[[], float] | None = None,
     ) -> None:
+        self.rate = rate
         self.slot = 1.0 / rate
         self.private_interval = private_interval
         self.group_interval = group_interval
@@ -102,6 +103,11 @@ class WriteBudget:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
             raise
+
+    def set_share(self, fraction: float) -> None:
+        """Several replicas share the bot's global rate: this process may use `fraction` of
+        it (the fraction of chats it answers). At least a twentieth, so it never stalls."""
+        self.slot = 1.0 / (self.rate * min(1.0, max(fraction, 0.05)))
 
     def spare(self, chat_id: int) -> bool:
         """Take a write nobody is waiting for, for a "typing…" action: True when a global slot

@@ -1,0 +1,156 @@
+"""What a replica runs beside its Dispatcher when REDIS_URL is set: the shard runner that
+feeds it updates, and, in polling mode, the one poller of all replicas (Telegram allows one
+getUpdates at a time per bot) that queues updates for everyone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import uuid
+from functools import partial
+
+import redis.asyncio as redis
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
+from aiogram.types import Update
+from redis.exceptions import RedisError
+
+from bot.delivery import Delivery
+from bot.pacing import WriteBudget
+from bot.replicas import shards
+from bot.replicas.shards import ShardRunner, mark_shown, publish, shard_of
+
+log = logging.getLogger(__name__)
+
+POLL_LEASE = "bot:poller"
+POLL_TIMEOUT = 10
+"""Seconds of long polling; the poller's lease outlives one poll."""
+
+
+class StoreUnavailable(Exception):
+    """REDIS_URL does not lead to a working Redis; the message says so in plain words."""
+
+
+async def connect(url: str) -> redis.Redis:
+    """A client for REDIS_URL, checked with a PING; raises StoreUnavailable."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=10)
+    try:
+        async with asyncio.timeout(10):
+            await client.ping()
+    except (RedisError, OSError, TimeoutError) as exc:
+        await client.aclose()
+        raise StoreUnavailable(
+            f"Cannot reach Redis at REDIS_URL ({_safe(url)}): {exc or type(exc).__name__}. "
+            "Start Redis, correct REDIS_URL, or leave REDIS_URL empty to keep everything "
+            "in this process."
+        ) from None
+    return client
+
+
+def _safe(url: str) -> str:
+    """REDIS_URL without its password, for messages."""
+    scheme, _, rest = url.partition("://")
+    if "@" in rest:
+        rest = rest.split("@", 1)[1]
+    return f"{scheme}://{rest}"
+
+
+class Replica:
+    """One process among several acting as one bot."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        bot: Bot,
+        dispatcher: Dispatcher,
+        delivery: Delivery,
+        budget: WriteBudget,
+        *,
+        allowed_updates: list[str] | None = None,
+    ) -> None:
+        self.client = client
+        self.bot = bot
+        self.dispatcher = dispatcher
+        self.delivery = delivery
+        self.budget = budget
+        self.allowed_updates = allowed_updates
+        self.name = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+        self.runner = ShardRunner(
+            client, self.name, self.feed, on_share=budget.set_share, on_lost=self._lost
+        )
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self, *, polling: bool) -> None:
+        self.budget.set_share(0.0)  # until shards are held
+        self._tasks.append(asyncio.create_task(self.runner.run(), name="shards"))
+        if polling:
+            self._tasks.append(asyncio.create_task(self._poll(), name="poller"))
+        log.info("replica %s: sharing the bot through Redis", self.name)
+
+    async def stop(self, grace: float) -> None:
+        """Stop polling and reading; updates in hand may finish for `grace` s; the rest is
+        left for another replica."""
+        for task in self._tasks[1:]:
+            task.cancel()
+        await self.runner.stop(grace)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def publish(self, update: dict[str, object]) -> bool:
+        """Queue an update from the webhook; False for one Telegram sent twice."""
+        return await publish(self.client, update)
+
+    async def feed(self, delivery: shards.Delivery) -> None:
+        """Hand one queued update to the Dispatcher, as polling or the webhook would."""
+        update = Update.model_validate(delivery.update, context={"bot": self.bot})
+        await self.dispatcher.feed_update(
+            self.bot,
+            update,
+            second_try=delivery.shown_before,
+            on_visible=partial(mark_shown, self.client, delivery),
+        )
+
+    def _lost(self, shard: int) -> None:
+        stopped = self.delivery.interrupt(lambda chat_id: shard_of(chat_id) == shard)
+        if stopped:
+            log.warning("lost shard %d: %d answers ended with a note", shard, stopped)
+
+    async def _poll(self) -> None:
+        """Be the one poller while holding its lease: updates go to Redis before their
+        offset is confirmed to Telegram, so a poller that dies loses none."""
+        lease_ms = (POLL_TIMEOUT + 5) * 1000
+        offset: int | None = None
+        while True:
+            try:
+                held = await self.client.set(POLL_LEASE, self.name, nx=True, px=lease_ms)
+                owner = await self.client.get(POLL_LEASE)
+                if not held and owner not in (self.name, self.name.encode()):
+                    await asyncio.sleep(2)
+                    continue
+                await self.client.pexpire(POLL_LEASE, lease_ms)
+                updates = await self.bot.get_updates(
+                    offset=offset,
+                    timeout=POLL_TIMEOUT,
+                    allowed_updates=self.allowed_updates,
+                    request_timeout=POLL_TIMEOUT + 10,
+                )
+                for update in updates:
+                    raw = update.model_dump(mode="json", by_alias=True, exclude_none=True)
+                    await publish(self.client, raw)
+                    offset = update.update_id + 1
+            except TelegramUnauthorizedError:
+                raise
+            except (TelegramAPIError, RedisError, OSError) as exc:
+                log.warning("polling for the replicas failed (%s); retrying", exc)
+                with contextlib.suppress(RedisError, OSError):
+                    await self.client.eval(
+                        "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+                        "return redis.call('DEL', KEYS[1]) end return 0",
+                        1,
+                        POLL_LEASE,
+                        self.name,
+                    )
+                await asyncio.sleep(2)
