@@ -1500,6 +1500,12 @@ class FakeTelegram:
             del open_drafts[draft_id]
         self.add_update({"stopped_message_generation": payload})
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """Remove and return the queued updates: a test posting them to webhooks itself."""
+        updates = list(self._updates)
+        self._updates.clear()
+        return updates
+
     @property
     def pending_updates(self) -> int:
         """Updates not yet confirmed by a getUpdates offset."""

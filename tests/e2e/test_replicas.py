@@ -1,0 +1,207 @@
+"""Several `python -m bot` processes on one real redis-server acting as one bot: history that
+survives a restart, a chat answered in order whichever replica gets its updates, /reset and
+the stop button reaching the replica that answers, and a killed replica's questions answered
+by another."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot import texts
+from bot.replicas.shards import shard_of
+from tests.servers.backends import FakeCromicle, Script, echo_answer
+from tests.servers.telegram_api import FakeTelegram
+from tests.support.process import BotProcess, base_env, free_port, start_bot
+from tests.support.redis_server import RedisServer
+
+CHAT = 1001
+SECRET = "s" * 40
+
+
+def env(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis: RedisServer, **extra: str
+) -> dict[str, str]:
+    return base_env(telegram, cromicle, REDIS_URL=redis.url, SHUTDOWN_GRACE="3", **extra)
+
+
+async def test_a_restart_keeps_every_conversation(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    bot = await start_bot(env(telegram, cromicle, redis_server), workdir)
+    telegram.add_message(CHAT, "remember the word banana")
+    await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    assert await bot.stop() == 0
+    bot = await start_bot(env(telegram, cromicle, redis_server), workdir)
+    telegram.add_message(CHAT, "which word?")
+    await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2, timeout=30)
+    assert await bot.stop() == 0
+    assert cromicle.requests[1].json["message"] == (
+        "User: remember the word banana\n"
+        f"Assistant: {echo_answer('remember the word banana')}\n"
+        "User: which word?\nAssistant:"
+    )
+
+
+class Replicas:
+    """Replicas in webhook mode; the test is the load balancer in front of them."""
+
+    def __init__(self) -> None:
+        self.bots: list[BotProcess] = []
+        self.ports: list[int] = []
+        self.http = aiohttp.ClientSession()
+        self.turn = 0
+
+    async def post(self, update: dict[str, Any], replica: int | None = None) -> None:
+        if replica is None:
+            replica, self.turn = self.turn % len(self.ports), self.turn + 1
+        url = f"http://127.0.0.1:{self.ports[replica]}/hook"
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with self.http.post(url, json=update, headers=headers) as answer:
+            assert answer.status == 200, await answer.text()
+
+    async def health(self, replica: int) -> dict[str, Any]:
+        async with self.http.get(f"http://127.0.0.1:{self.ports[replica]}/healthz") as answer:
+            data: dict[str, Any] = await answer.json()
+            return data
+
+    async def holder(self, chat_id: int) -> int:
+        """The replica answering `chat_id` (holding its shard)."""
+        async with asyncio.timeout(30):
+            while True:
+                for index in range(len(self.ports)):
+                    if self.bots[index].process.returncode is None:
+                        with contextlib.suppress(aiohttp.ClientError, KeyError):
+                            if shard_of(chat_id) in (await self.health(index))["shards"]:
+                                return index
+                await asyncio.sleep(0.2)
+
+
+@asynccontextmanager
+async def replicas(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis: RedisServer, workdir: Path, count: int
+) -> AsyncIterator[Replicas]:
+    group = Replicas()
+    try:
+        for _ in range(count):
+            port = free_port()
+            settings = env(
+                telegram,
+                cromicle,
+                redis,
+                WEBHOOK_URL="https://bot.example.invalid/hook",
+                WEBHOOK_SECRET=SECRET,
+                WEBHOOK_HOST="127.0.0.1",
+                WEBHOOK_PORT=str(port),
+                WEBHOOK_PATH="/hook",
+            )
+            group.bots.append(await start_bot(settings, workdir))
+            group.ports.append(port)
+        async with asyncio.timeout(60):  # every replica up, the shards shared out
+            while True:
+                try:
+                    held = [len((await group.health(i))["shards"]) for i in range(count)]
+                except aiohttp.ClientError:
+                    held = []
+                if len(held) == count and sum(held) == 16 and min(held) > 0:
+                    break
+                await asyncio.sleep(0.2)
+        yield group
+    finally:
+        for bot in group.bots:
+            if bot.process.returncode is None:
+                await bot.stop()
+        await group.http.close()
+
+
+def user_message(telegram: FakeTelegram, chat_id: int, text: str) -> dict[str, Any]:
+    """A message as Telegram would post it to the webhook (registered in the fake first)."""
+    telegram.add_message(chat_id, text)
+    (update,) = telegram.take_updates()
+    return update
+
+
+async def test_three_replicas_answer_a_chats_burst_in_order_with_its_history(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    def script(body: dict[str, Any]) -> Script:
+        return Script(
+            chunks=["Answer ", "to ", cromicle.prompt(body).split("\n")[-2][6:]], delay=0.2
+        )
+
+    cromicle.set_default(script)
+    async with replicas(telegram, cromicle, redis_server, workdir, 3) as group:
+        for n in range(5):
+            await group.post(user_message(telegram, CHAT, f"question {n}"))
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 5, timeout=60)
+    assert telegram.visible_texts(CHAT) == [f"Answer to question {n}" for n in range(5)]
+    for n in range(1, 5):
+        prompt = cromicle.requests[n].json["message"]
+        assert f"Assistant: Answer to question {n - 1}\nUser: question {n}" in prompt
+
+
+async def test_reset_and_the_stop_button_reach_the_replica_that_answers(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    cromicle.push(Script(chunks=[f"part{n} " for n in range(100)], delay=0.1))
+    cromicle.push(Script(chunks=[f"piece{n} " for n in range(100)], delay=0.1))
+    async with replicas(telegram, cromicle, redis_server, workdir, 3) as group:
+        answering = await group.holder(CHAT)
+        elsewhere = (answering + 1) % 3
+        await group.post(user_message(telegram, CHAT, "long one"), replica=answering)
+        await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT)), timeout=30)
+        await group.post(user_message(telegram, CHAT, "/reset"), replica=elsewhere)
+        await telegram.wait_for(
+            lambda: texts.t("en", "reset") in telegram.visible_texts(CHAT), timeout=30
+        )
+        assert telegram.timeline(CHAT)[-1] == texts.t("en", "reset")
+        first = telegram.visible_texts(CHAT)[0]
+        assert "part99" not in first
+    assert cromicle.requests[0].json["message"] == "long one"
+
+
+async def test_a_killed_replicas_questions_are_answered_by_another(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    cromicle.push(Script(chunks=[f"slow{n} " for n in range(60)], delay=0.1))
+    async with replicas(telegram, cromicle, redis_server, workdir, 3) as group:
+        answering = await group.holder(CHAT)
+        await group.post(user_message(telegram, CHAT, "first"), replica=answering)
+        await telegram.wait_for(
+            lambda: "slow3" in "".join(telegram.visible_texts(CHAT)), timeout=30
+        )
+        await group.post(user_message(telegram, CHAT, "second"), replica=answering)
+        group.bots[answering].process.send_signal(signal.SIGKILL)
+        await group.bots[answering].process.wait()
+        survivor = (answering + 1) % 3
+        await group.post(user_message(telegram, CHAT, "third"), replica=survivor)
+
+        def answered(text: str) -> Callable[[], bool]:
+            return lambda: echo_answer(text) in "\n".join(telegram.visible_texts(CHAT))
+
+        for text in ("second", "third"):
+            await telegram.wait_for(answered(text), timeout=60)
+        await telegram.wait_for(
+            lambda: any(
+                texts.t("en", "second_attempt") in t for t in telegram.visible_texts(CHAT)
+            ),
+            timeout=60,
+        )
+    shown = telegram.visible_texts(CHAT)
+    retried = [t for t in shown if texts.t("en", "second_attempt") in t]
+    assert len(retried) == 1 and retried[0].startswith(echo_answer("first"))
+    assert shown[0].startswith("slow0 slow1")  # what the killed replica had shown stays
+    for text in ("second", "third"):
+        assert sum(echo_answer(text) in t for t in shown) == 1, shown  # never twice
+    prompts = [r.json["message"] for r in cromicle.requests]
+    assert (
+        prompts.count("first") >= 1
+        and sum(p.endswith("User: third\nAssistant:") for p in prompts) == 1
+    )
