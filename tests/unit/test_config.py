@@ -69,3 +69,38 @@ def test_readme_documents_every_setting() -> None:
     readme = (EXAMPLE.parent / "README.md").read_text()
     missing = [n.upper() for n in Settings.model_fields if f"`{n.upper()}`" not in readme]
     assert missing == []
+
+
+JARGON = ("Input should", "relative URL", "pattern", "unable to parse", "Value error", "type=")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("TELEGRAM_API_URL", "api.telegram.org", "starting with http:// or https://"),
+        ("CROMICLE_URL", "localhost:8080", "e.g. http://localhost:8080"),
+        ("PROXY", "127.0.0.1:3128", "starting with http://"),
+        ("WEBHOOK_PATH", "webhook", "must start with /"),
+        ("WEBHOOK_PORT", "http", "whole number"),
+        ("TELEGRAM_RATE", "nan", "finite number"),
+        ("HISTORY_TTL", "inf", "finite number"),
+        ("BACKEND_TIMEOUT", "soon", "must be a number"),
+        ("SHUTDOWN_GRACE", "1000", "at most 600"),
+        ("TELEGRAM_RATE", "0", "more than 0"),
+        ("STREAM_MODE", "draft", "must be auto or edit"),
+        ("ALLOWED_USERS", "12,abc", "'abc', which is not a numeric user id"),
+        ("ALLOWED_USERS", "@alice", "not @usernames"),
+        ("ALLOWED_CHATS", "-100x", "'-100x', which is not a numeric chat id"),
+        ("MODEL", "  ", "must not be empty"),
+    ],
+)
+def test_every_invalid_value_is_explained_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    message = str(error.value)
+    assert f"{name} " in message and words in message
+    assert not [word for word in JARGON if word in message], message
