@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -27,6 +25,7 @@ from bot.providers.base import AsyncGeneratorProvider, Backend, ChatBackend
 from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
+from bot.session import build_session
 from handlers import get_routers
 from handlers.guard import AccessMiddleware
 
@@ -38,8 +37,7 @@ COMMANDS = ("start", "help", "reset", "retry")
 
 def build_bot(settings: Settings) -> Bot:
     """A Bot talking to the configured Bot API server (Telegram's, self-hosted, or a test one)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_base))
-    return Bot(settings.bot_token.get_secret_value(), session=session)
+    return Bot(settings.bot_token.get_secret_value(), session=build_session(settings))
 
 
 def backend_session() -> aiohttp.ClientSession:

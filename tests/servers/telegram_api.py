@@ -1139,6 +1139,7 @@ class FakeTelegram:
         self._chat_delays: dict[int, float] = {}
         self._method_delays: dict[str, float] = {}  # lower-case method -> seconds
         self._held = 0
+        self.abandoned = 0  # delayed calls whose client hung up before the answer (HTTP only)
         self._poll_generation = 0
         self._waiting_polls = 0
         self._changed = asyncio.Event()
@@ -1835,8 +1836,14 @@ class FakeTelegram:
                         raw[key] = bytes(value).decode(errors="replace")
         return _normalise(raw)
 
-    async def _delay(self, method: str, chat_id: int | None) -> None:
-        """Wait out the delay set for this chat or method; the server closing ends it early."""
+    async def _delay(
+        self, method: str, chat_id: int | None, gone: Callable[[], bool] | None
+    ) -> None:
+        """Wait out the delay set for this chat or method; the server closing ends it early.
+
+        A client that hangs up meanwhile is counted in ``abandoned`` (checked every 0.1 s);
+        the call is carried out all the same, as Telegram does.
+        """
         seconds = max(
             self._method_delays.get(method, 0.0),
             self._chat_delays.get(chat_id, 0.0) if chat_id is not None else 0.0,
@@ -1847,14 +1854,20 @@ class FakeTelegram:
         deadline = loop.time() + seconds
         self._held += 1
         self._notify()
+        counted = False
         try:
             while not self._closing:
                 changed = self._changed
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     break
+                if gone is not None and not counted and gone():
+                    counted = True
+                    self.abandoned += 1
+                    self._notify()
+                step = remaining if gone is None or counted else min(remaining, 0.1)
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(remaining):
+                    async with asyncio.timeout(step):
                         await changed.wait()
         finally:
             self._held -= 1
@@ -1915,6 +1928,7 @@ class FakeTelegram:
             request.match_info["method"],
             at,
             lambda: self._read_params(request),
+            gone=lambda: request.transport is None or request.transport.is_closing(),
         )
         if reply.lost:
             if request.transport is not None:
@@ -1941,8 +1955,12 @@ class FakeTelegram:
         name: str,
         at: float,
         read: Callable[[], Awaitable[dict[str, Any]]],
+        gone: Callable[[], bool] | None = None,
     ) -> Reply:
-        """Run one call, record it and build the reply every transport sends."""
+        """Run one call, record it and build the reply every transport sends.
+
+        ``gone`` tells whether the client has hung up (HTTP only), for ``abandoned``.
+        """
         spec = self._methods.get(name.lower())
         method = spec.name if spec is not None else name
         params: dict[str, Any] = {}
@@ -1957,7 +1975,7 @@ class FakeTelegram:
                 raise _ApiError(401, "Unauthorized")
             if spec is None:
                 raise _ApiError(404, "Not Found")
-            await self._delay(method.lower(), chat_id)
+            await self._delay(method.lower(), chat_id, gone)
             lost = _take(self._losses, method.lower(), chat_id) is not None
             deadline = self._deadlines.get(chat_id) if chat_id is not None else None
             if spec.write and deadline is not None and at < deadline:

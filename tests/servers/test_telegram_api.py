@@ -1145,6 +1145,8 @@ async def test_a_delayed_chat_is_slow_alone_and_its_calls_still_take_effect(
         assert server.held == 1  # the earlier call keeps its delay
         slow.cancel()  # the client gives up; Telegram still carries the call out
         await asyncio.gather(slow, return_exceptions=True)
+        if transport == "http":
+            await server.wait_for(lambda: server.abandoned == 1)
     finally:
         await client.session.close()
 
