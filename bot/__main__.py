@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import resource
 import sys
 
@@ -11,8 +12,19 @@ from bot.app import run
 from bot.check import run_checks
 from bot.config import SettingsError, load_settings
 from bot.logs import setup_logging
+from bot.session import TokenRejected
+from bot.startup import StartRefused
 
 USAGE = "usage: python -m bot [run | check]"
+
+EXIT_STOPPED = 0
+"""Stopped by SIGTERM or SIGINT, after the answers in progress ended."""
+EXIT_CONFIGURATION = 2
+"""A setting is missing or invalid, or the Bot API refused one for good at start (a 4xx)."""
+EXIT_TOKEN_REJECTED = 3
+"""Telegram rejected BOT_TOKEN (401), at start or later: restarting cannot help."""
+
+log = logging.getLogger("bot")
 
 
 def _raise_file_limit() -> None:
@@ -37,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as exc:
         print(exc, file=sys.stderr)
-        return 2
+        return EXIT_CONFIGURATION
     secrets = [settings.bot_token.get_secret_value()]
     if settings.openai_api_key is not None:
         secrets.append(settings.openai_api_key.get_secret_value())
@@ -45,9 +57,16 @@ def main(argv: list[str] | None = None) -> int:
     if command == "check":
         return asyncio.run(run_checks(settings))
     _raise_file_limit()
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
-    return 0
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run(settings))
+    except TokenRejected as exc:
+        log.error("%s", exc)
+        return EXIT_TOKEN_REJECTED
+    except StartRefused as exc:
+        log.error("Configuration error: %s.", exc)
+        return EXIT_CONFIGURATION
+    return EXIT_STOPPED
 
 
 if __name__ == "__main__":

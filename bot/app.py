@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import BotCommand
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot import texts
@@ -25,7 +25,9 @@ from bot.providers.base import AsyncGeneratorProvider, Backend, ChatBackend
 from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
-from bot.session import build_session
+from bot.session import TokenRejected, TokenWatch, build_session, explain
+from bot.startup import BackgroundTasks, StartRefused, call_at_start
+from bot.webhook import webhook_app
 from handlers import get_routers
 from handlers.guard import AccessMiddleware
 
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 
 PROVIDERS: dict[str, type[AsyncGeneratorProvider]] = {"cromicle": Cromicle, "openai": OpenAI}
 COMMANDS = ("start", "help", "reset", "retry")
+MENU_ATTEMPTS = 5
+"""Tries at registering the command menu (with backoff, or retry_after) before giving up."""
+StopFn = Callable[[], Awaitable[None]]
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -98,6 +103,7 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
     conversations = Conversations(history, build_backend(settings, session), delivery)
     dispatcher = Dispatcher(
         settings=settings,
+        background=BackgroundTasks(),
         budget=budget,
         delivery=delivery,
         history=history,
@@ -120,12 +126,31 @@ async def register_commands(bot: Bot) -> None:
         await bot.set_my_commands(commands, language_code=code)
 
 
-async def _on_startup(bot: Bot) -> None:
-    await register_commands(bot)
+async def register_menu(bot: Bot, api_base: str) -> None:
+    """The command menu, retried a few times; without it typed commands still work, so a
+    failure is a warning and never keeps the bot from answering."""
+    try:
+        await call_at_start(
+            "setMyCommands", lambda: register_commands(bot), api_base, attempts=MENU_ATTEMPTS
+        )
+    except TokenRejected:
+        pass  # the token watch has seen it too; the runner ends the process
+    except (TelegramAPIError, ClientDecodeError, StartRefused) as exc:
+        log.warning(
+            "the command menu could not be registered (%s); commands still work when typed",
+            exc if isinstance(exc, StartRefused) else explain(exc, api_base),
+        )
 
 
-async def _on_shutdown(delivery: Delivery, budget: WriteBudget, settings: Settings) -> None:
+async def _on_startup(bot: Bot, background: BackgroundTasks, settings: Settings) -> None:
+    background.start(register_menu(bot, settings.api_base), name="command menu")
+
+
+async def _on_shutdown(
+    delivery: Delivery, budget: WriteBudget, settings: Settings, background: BackgroundTasks
+) -> None:
     """Let answers in progress finish (up to SHUTDOWN_GRACE), then end them with a note."""
+    await background.cancel()
     if delivery.active:
         log.info("shutting down: %d answers in progress", delivery.active)
     await delivery.drain(settings.shutdown_grace)
@@ -134,42 +159,66 @@ async def _on_shutdown(delivery: Delivery, budget: WriteBudget, settings: Settin
 
 @contextlib.asynccontextmanager
 async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """Bot and Dispatcher with their sessions, closed on exit."""
+    """Bot and Dispatcher with their sessions, closed on exit.
+
+    The dispatcher's `token_watch` sees a 401 on any Bot API call; runners stop on it.
+    """
     bot = build_bot(settings)
+    watch = TokenWatch()
+    bot.session.middleware(watch)
     async with backend_session() as session:
         try:
-            yield bot, build_dispatcher(settings, bot, session)
+            dispatcher = build_dispatcher(settings, bot, session)
+            dispatcher["token_watch"] = watch
+            yield bot, dispatcher
         finally:
             await bot.session.close()
+
+
+async def start_up(bot: Bot, settings: Settings) -> None:
+    """Who the bot is, retried through a Bot API outage; raises TokenRejected on 401."""
+    me = await call_at_start(
+        "getMe", bot.me, settings.api_base, hint="check TELEGRAM_API_URL and BOT_TOKEN"
+    )
+    log.info("Bot API: @%s at %s", me.username, settings.api_base)
+
+
+async def until_rejected(watch: TokenWatch, running: Awaitable[object], stop: StopFn) -> None:
+    """Await `running`; if Telegram rejects the token meanwhile, `stop()` it and raise."""
+    main = asyncio.ensure_future(running)
+    rejected = asyncio.ensure_future(watch.rejected.wait())
+    try:
+        await asyncio.wait({main, rejected}, return_when=asyncio.FIRST_COMPLETED)
+        if rejected.done():
+            await stop()
+        await main
+    finally:
+        rejected.cancel()
+        main.cancel()
+        await asyncio.gather(main, rejected, return_exceptions=True)
 
 
 async def run_polling(settings: Settings) -> None:
     """Long polling; aiogram stops it on SIGINT/SIGTERM and then runs the shutdown drain."""
     async with application(settings) as (bot, dispatcher):
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+        watch: TokenWatch = dispatcher["token_watch"]
+        await start_up(bot, settings)
+        await call_at_start(
+            "deleteWebhook",
+            lambda: bot.delete_webhook(drop_pending_updates=False),
+            settings.api_base,
+        )
+        polling = dispatcher.start_polling(
+            bot, allowed_updates=dispatcher.resolve_used_update_types(), close_bot_session=False
+        )
 
+        async def stop() -> None:
+            with contextlib.suppress(RuntimeError):  # not started yet, or stopped already
+                await dispatcher.stop_polling()
 
-def webhook_app(
-    settings: Settings, bot: Bot, dispatcher: Dispatcher, closing: asyncio.Event
-) -> web.Application:
-    """The webhook endpoint (secret checked by aiogram: 401 without it) and GET /healthz."""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    endpoint = SimpleRequestHandler(dispatcher, bot, secret_token=secret)
-    app = web.Application()
-
-    async def receive(request: web.Request) -> web.StreamResponse:
-        if closing.is_set():
-            # Shutting down: Telegram keeps the update and delivers it again after restart.
-            return web.Response(status=503, text="shutting down")
-        return await endpoint.handle(request)
-
-    async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "answering": dispatcher["delivery"].active})
-
-    app.router.add_post(settings.webhook_path, receive)
-    app.router.add_get("/healthz", healthz)
-    return app
+        await until_rejected(watch, polling, stop)
+        if watch.rejected.is_set():
+            raise TokenRejected(settings.api_base)
 
 
 async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -180,37 +229,52 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
     async with application(settings) as (bot, dispatcher):
+        watch: TokenWatch = dispatcher["token_watch"]
+        await start_up(bot, settings)
         closing = asyncio.Event()
-        app = webhook_app(settings, bot, dispatcher, closing)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        runner = web.AppRunner(
+            webhook_app(settings, bot, dispatcher, closing), handle_signals=False, access_log=None
+        )
         await runner.setup()
-        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-        await site.start()
         data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
-        await dispatcher.emit_startup(bot=bot, **data)
-        await bot.set_webhook(
-            str(settings.webhook_url),
-            secret_token=settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else None,
-            allowed_updates=dispatcher.resolve_used_update_types(),
-        )
-        log.info(
-            "webhook mode: listening on %s:%s%s",
-            settings.webhook_host,
-            settings.webhook_port,
-            settings.webhook_path,
-        )
         try:
-            await stop.wait()
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            await dispatcher.emit_startup(bot=bot, **data)
+            secret = settings.webhook_secret
+            await call_at_start(
+                "setWebhook",
+                lambda: bot.set_webhook(
+                    str(settings.webhook_url),
+                    secret_token=secret.get_secret_value() if secret else None,
+                    allowed_updates=dispatcher.resolve_used_update_types(),
+                ),
+                settings.api_base,
+                hint="check WEBHOOK_URL",
+            )
+            log.info(
+                "webhook mode: listening on %s:%s%s",
+                settings.webhook_host,
+                settings.webhook_port,
+                settings.webhook_path,
+            )
+
+            async def stop_serving() -> None:
+                stop.set()
+
+            await until_rejected(watch, stop.wait(), stop_serving)
         finally:
             closing.set()
             await dispatcher.emit_shutdown(bot=bot, **data)
             await runner.cleanup()
+        if watch.rejected.is_set():
+            raise TokenRejected(settings.api_base)
 
 
 async def run(settings: Settings) -> None:
-    """Polling by default; webhook mode when WEBHOOK_URL is set."""
+    """Polling by default; webhook mode when WEBHOOK_URL is set.
+
+    Raises TokenRejected when Telegram refuses the token (at start or later), StartRefused
+    when it refuses a start-up call for good."""
     if settings.webhook_url is not None:
         await run_webhook(settings)
     else:

@@ -6,7 +6,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tests.support.process import TOKEN, run_to_end
+from tests.servers.backends import FakeCromicle, echo_answer
+from tests.servers.telegram_api import FakeTelegram
+from tests.support.process import (
+    TOKEN,
+    base_env,
+    free_port,
+    run_to_end,
+    start_bot,
+    webhook_env,
+)
+
+CHAT = 1001
 
 
 async def test_invalid_settings_are_explained_in_plain_words(workdir: Path) -> None:
@@ -29,3 +40,62 @@ async def test_invalid_settings_are_explained_in_plain_words(workdir: Path) -> N
     assert "HISTORY_TTL must be a finite number" in err
     assert "relative URL" not in err and "pattern" not in err and "Input should" not in err
     assert "Traceback" not in err + out
+
+
+async def test_a_token_telegram_rejects_ends_the_process_with_one_paragraph_and_status_3(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    env = base_env(telegram, cromicle, BOT_TOKEN="999:WRONG")
+    code, out, err = await run_to_end(env, workdir)
+    assert code == 3
+    assert "Telegram rejected BOT_TOKEN (401 Unauthorized" in err
+    assert "@BotFather" in err
+    assert "Traceback" not in err + out
+    assert "WRONG" not in err
+    assert len([line for line in err.splitlines() if "BOT_TOKEN" in line]) == 1
+
+
+async def test_a_token_rejected_in_webhook_mode_ends_the_same_way(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    env = base_env(telegram, cromicle, BOT_TOKEN="999:WRONG", **webhook_env(free_port()))
+    code, out, err = await run_to_end(env, workdir)
+    assert code == 3
+    assert "Telegram rejected BOT_TOKEN" in err and "Traceback" not in err + out
+
+
+async def test_a_failing_bot_api_at_start_is_waited_out_and_the_bot_answers(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    telegram.fail_next("getMe", error_code=502, html=True)
+    telegram.fail_next("deleteWebhook", error_code=500)
+    telegram.fail_next("setMyCommands", error_code=429, retry_after=2)
+    bot = await start_bot(base_env(telegram, cromicle), workdir)
+    telegram.add_message(CHAT, "still there?")
+    await telegram.wait_for(
+        lambda: telegram.visible_texts(CHAT) == [echo_answer("still there?")], timeout=30
+    )
+    await telegram.wait_for(lambda: len(telegram.calls_for("setMyCommands")) == 3, timeout=30)
+    assert await bot.stop() == 0
+    menu = telegram.calls_for("setMyCommands")
+    assert [c.status for c in menu] == [429, 200, 200]
+    assert menu[1].at - menu[0].at >= 2  # exactly as long as retry_after said
+    assert [c.status for c in telegram.calls_for("getMe")][:2] == [502, 200]
+    assert "Traceback" not in bot.stderr.decode()
+
+
+async def test_a_command_menu_telegram_refuses_is_a_warning_not_a_stop(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    telegram.fail_next(
+        "setMyCommands", error_code=400, description="Bad Request: BOT_COMMAND_INVALID"
+    )
+    bot = await start_bot(base_env(telegram, cromicle), workdir)
+    telegram.add_message(CHAT, "hello")
+    await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == [echo_answer("hello")], 30)
+    assert await bot.stop() == 0
+    log = bot.stderr.decode()
+    warnings = [line for line in log.splitlines() if "command menu" in line]
+    assert len(warnings) == 1 and "WARNING" in warnings[0]
+    assert "BOT_COMMAND_INVALID" in warnings[0]
+    assert "Traceback" not in log

@@ -34,6 +34,17 @@ def base_env(telegram: FakeTelegram, cromicle: FakeCromicle, **extra: str) -> di
     return env
 
 
+def webhook_env(port: int, secret: str = "s" * 40) -> dict[str, str]:
+    """The settings of webhook mode, listening on 127.0.0.1:`port` at /hook."""
+    return {
+        "WEBHOOK_URL": "https://bot.example.invalid/hook",
+        "WEBHOOK_SECRET": secret,
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_PATH": "/hook",
+    }
+
+
 class BotProcess:
     """A running `python -m bot`; `stop()` signals it and collects its stderr."""
 
