@@ -27,6 +27,7 @@ from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
 from bot.session import TokenRejected, TokenWatch, build_session, explain
 from bot.startup import BackgroundTasks, StartRefused, call_at_start
+from bot.updates import DropRepeatedUpdates, RecentUpdates
 from bot.webhook import webhook_app
 from handlers import get_routers
 from handlers.guard import AccessMiddleware
@@ -110,6 +111,7 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         conversations=conversations,
         limiter=RateLimiter(settings.rate_limit_per_minute, max_users=settings.max_chats),
     )
+    dispatcher.update.outer_middleware(DropRepeatedUpdates(RecentUpdates()))
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())

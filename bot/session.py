@@ -34,6 +34,7 @@ from aiogram.methods.base import TelegramType
 
 from bot.config import Settings
 from bot.delivery import REQUEST_TIMEOUT
+from bot.updates import SkipUnreadableUpdates
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -94,13 +95,16 @@ def build_session(settings: Settings) -> AiohttpSession:
     """The session every Bot API call of the process goes through.
 
     Calls that set no timeout of their own (start-up calls, getFile) get `REQUEST_TIMEOUT`
-    too; aiogram's polling adds its long-poll time to it.
+    too; aiogram's polling adds its long-poll time to it. A getUpdates answer with an update
+    aiogram cannot read is taken around it (bot/updates.py).
     """
-    return AiohttpSession(
+    session = AiohttpSession(
         api=TelegramAPIServer.from_base(settings.api_base),
         limit=pool_size(settings),
         timeout=REQUEST_TIMEOUT,
     )
+    session.middleware(SkipUnreadableUpdates())
+    return session
 
 
 def explain(exc: BaseException, api_base: str) -> str:

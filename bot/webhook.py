@@ -14,12 +14,11 @@ import json
 import logging
 
 from aiogram import Bot, Dispatcher
-from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.updates import readable, update_id_of
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +35,10 @@ def unreadable(body: bytes, bot: Bot) -> tuple[str | None, int | None]:
         return "the body is not JSON", None
     if not isinstance(data, dict):
         return "the body is not a JSON object", None
-    update_id = data.get("update_id")
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
+    update_id = update_id_of(data)
+    if update_id is None:
         return "the body has no update_id", None
-    try:
-        Update.model_validate(data, context={"bot": bot})
-    except ValidationError:
-        return None, update_id
-    return None, None
+    return None, None if readable(data, bot) else update_id
 
 
 def webhook_app(

@@ -17,7 +17,7 @@ CHAT = 1001
 SLOW = 100_000
 
 
-def update(update_id: int, chat: int, text: str) -> dict[str, Any]:
+def update(update_id: int, chat: int, text: Any) -> dict[str, Any]:
     """A user's message as Telegram posts it to a webhook."""
     return {
         "update_id": update_id,
@@ -85,3 +85,64 @@ async def test_a_token_revoked_in_webhook_mode_ends_the_process_the_same_way(
     _, err = await bot.process.communicate()
     assert code == 3
     assert "Telegram rejected BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
+
+
+async def test_an_update_aiogram_cannot_read_is_skipped_and_everything_after_it_answered(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    bot = await start_bot(base_env(telegram, cromicle), workdir)
+    await telegram.wait_for(lambda: telegram.waiting_polls > 0, timeout=30)
+    # One batch: a readable update, one whose text is not a string, two readable ones.
+    telegram.add_message(1, "first")
+    poison = telegram.add_update(update(0, 2, {"my": "private words"}))
+    telegram.add_message(3, "third")
+    telegram.add_message(4, "fourth")
+    await telegram.wait_for(
+        lambda: (
+            [telegram.visible_texts(chat) for chat in (1, 3, 4)]
+            == [[echo_answer(text)] for text in ("first", "third", "fourth")]
+        ),
+        timeout=30,
+    )
+    telegram.add_message(5, "later")
+    await telegram.wait_for(lambda: telegram.visible_texts(5) == [echo_answer("later")], 30)
+    assert await bot.stop() == 0
+    log = bot.stderr.decode()
+    assert len([line for line in log.splitlines() if f"skipped update {poison}" in line]) == 1
+    assert "private words" not in log and "Traceback" not in log
+    assert telegram.visible_texts(2) == []
+    assert len(telegram.calls_for("getUpdates")) < 20  # not asking for the same batch in a loop
+
+
+async def test_an_update_telegram_sends_again_is_answered_once(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    bot = await start_bot(base_env(telegram, cromicle), workdir)
+    telegram.add_message(CHAT, "once")
+    await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == [echo_answer("once")], 30)
+    (first,) = [c.result[0]["update_id"] for c in telegram.calls_for("getUpdates") if c.result]
+    telegram.resend(first)
+    telegram.add_message(CHAT + 1, "after it")  # answered after the repeat was dealt with
+    await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT + 1)), timeout=30)
+    assert await bot.stop() == 0
+    assert telegram.visible_texts(CHAT) == [echo_answer("once")]
+    assert [r.json["message"] for r in cromicle.requests] == ["once", "after it"]
+
+
+async def test_an_update_posted_twice_to_the_webhook_is_answered_once(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    port = free_port()
+    bot = await start_bot(base_env(telegram, cromicle, **webhook_env(port)), workdir)
+    await telegram.wait_for(lambda: telegram.webhook is not None, timeout=30)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s" * 40}
+    async with aiohttp.ClientSession() as http:
+        hook = f"http://127.0.0.1:{port}/hook"
+        for update_id, chat in ((10, CHAT), (10, CHAT), (11, CHAT + 1), (10, CHAT)):
+            body = update(update_id, chat, f"question {update_id}")
+            async with http.post(hook, json=body, headers=headers) as answer:
+                assert answer.status == 200
+    await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT + 1)), timeout=30)
+    assert await bot.stop() == 0
+    assert telegram.visible_texts(CHAT) == [echo_answer("question 10")]
+    assert [r.json["message"] for r in cromicle.requests] == ["question 10", "question 11"]
