@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         secrets.append(settings.openai_api_key.get_secret_value())
     setup_logging(settings.log_level, secrets)
     if command == "check":
-        return asyncio.run(run_checks(settings))
+        try:
+            return asyncio.run(run_checks(settings))
+        except Exception as exc:  # `check` is for troubleshooting: a line, never a traceback
+            print(f"✗ check failed: {type(exc).__name__}: {exc}", flush=True)
+            return 1
     _raise_file_limit()
     try:
         with contextlib.suppress(KeyboardInterrupt):

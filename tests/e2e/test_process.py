@@ -176,3 +176,37 @@ async def test_debug_logs_of_an_unreachable_api_server_never_show_the_token(
     log = (seen + bot.stderr).decode()
     assert "Error" in log or "Traceback" in log  # it did log the failure
     assert "TEST-TOKEN" not in log
+
+
+async def test_check_says_what_answered_when_the_api_url_is_not_a_bot_api(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    telegram.fail_next("getMe", error_code=404, html=True)
+    code, out, err = await run_to_end(base_env(telegram, cromicle), workdir, "check")
+    assert code == 1
+    assert f"✗ Bot API: {telegram.base_url} answered an HTML page (404 Not Found)" in out
+    assert "not the Bot API" in out
+    assert "Traceback" not in out + err
+    env = base_env(telegram, cromicle, TELEGRAM_API_URL=cromicle.url)  # a web server, not Telegram
+    code, out, err = await run_to_end(env, workdir, "check")
+    assert code == 1
+    assert f"✗ Bot API: {cromicle.url} answered '404: Not Found', not the Bot API" in out
+    assert "✓ backend cromicle: answered" in out
+    assert "Traceback" not in out + err
+
+
+async def test_check_prints_each_line_as_soon_as_its_check_ends(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    telegram.delay_method("getMe", 120)
+    bot = await start_bot(base_env(telegram, cromicle), workdir, "check")
+    assert bot.process.stdout is not None
+    # getMe is held (until released below, or the bot's 20 s timeout): without a flush the
+    # line would come only after it.
+    first = await asyncio.wait_for(bot.process.stdout.readline(), 15)
+    assert first.decode().startswith("✓ settings: valid")
+    await telegram.wait_for(lambda: telegram.held == 1, timeout=30)
+    telegram.delay_method("getMe", 0)
+    second = await asyncio.wait_for(bot.process.stdout.readline(), 30)
+    assert second.decode().startswith("✓ Bot API: @test_bot")
+    assert await asyncio.wait_for(bot.process.wait(), 30) == 0

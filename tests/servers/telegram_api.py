@@ -1634,24 +1634,27 @@ class FakeTelegram:
         return [call for call in self.calls if call.lost]
 
     def delay_chat(self, chat_id: int, seconds: float) -> None:
-        """Every later call to ``chat_id`` waits ``seconds`` before it is carried out and answered
-        (0 ends that), like Telegram when one chat's calls are slow: the client may give up
-        first, and the call still takes effect."""
+        """Calls to ``chat_id`` wait ``seconds`` after their arrival before they are carried out
+        and answered, like Telegram when one chat's calls are slow: the client may give up
+        first, and the call still takes effect. A new value applies to the calls waiting now
+        too, so 0 releases them."""
         if seconds < 0:
             raise ValueError("seconds must not be negative")
         if seconds:
             self._chat_delays[chat_id] = seconds
         else:
             self._chat_delays.pop(chat_id, None)
+        self._notify()
 
     def delay_method(self, method: str, seconds: float) -> None:
-        """Every later call of ``method`` waits ``seconds`` before it is answered (0 ends that)."""
+        """Calls of ``method`` wait ``seconds`` before they are answered; as ``delay_chat``."""
         if seconds < 0:
             raise ValueError("seconds must not be negative")
         if seconds:
             self._method_delays[method.lower()] = seconds
         else:
             self._method_delays.pop(method.lower(), None)
+        self._notify()
 
     @property
     def held(self) -> int:
@@ -1844,21 +1847,24 @@ class FakeTelegram:
         A client that hangs up meanwhile is counted in ``abandoned`` (checked every 0.1 s);
         the call is carried out all the same, as Telegram does.
         """
-        seconds = max(
-            self._method_delays.get(method, 0.0),
-            self._chat_delays.get(chat_id, 0.0) if chat_id is not None else 0.0,
-        )
-        if not seconds:
+
+        def seconds() -> float:
+            return max(
+                self._method_delays.get(method, 0.0),
+                self._chat_delays.get(chat_id, 0.0) if chat_id is not None else 0.0,
+            )
+
+        if not seconds():
             return
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + seconds
+        arrived = loop.time()
         self._held += 1
         self._notify()
         counted = False
         try:
             while not self._closing:
                 changed = self._changed
-                remaining = deadline - loop.time()
+                remaining = arrived + seconds() - loop.time()
                 if remaining <= 0:
                     break
                 if gone is not None and not counted and gone():
