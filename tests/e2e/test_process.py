@@ -9,7 +9,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.servers.backends import FakeCromicle, Script, echo_answer
+from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import TOKEN, base_env, free_port, run_to_end, start_bot
 
@@ -210,3 +210,15 @@ async def test_check_prints_each_line_as_soon_as_its_check_ends(
     second = await asyncio.wait_for(bot.process.stdout.readline(), 30)
     assert second.decode().startswith("✓ Bot API: @test_bot")
     assert await asyncio.wait_for(bot.process.wait(), 30) == 0
+
+
+async def test_check_hints_at_v1_when_the_openai_base_url_lacks_it(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    async with FakeOpenAI() as openai:
+        root = openai.url.removesuffix("/v1")
+        env = base_env(telegram, cromicle, BACKEND="openai", OPENAI_BASE_URL=root)
+        code, out, _ = await run_to_end(env, workdir, "check")
+    assert code == 1
+    assert f"✗ backend openai: HTTP 404 from {root}/chat/completions" in out
+    assert f"OPENAI_BASE_URL usually ends in /v1: try {root}/v1" in out
