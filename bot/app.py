@@ -21,6 +21,8 @@ from bot.delivery import Delivery
 from bot.guard import AccessPolicy, RateLimiter
 from bot.history import HistoryStore
 from bot.pacing import WriteBudget
+from bot.probe import describe as describe_backends
+from bot.probe import probe_all
 from bot.providers.base import AsyncGeneratorProvider, Backend, ChatBackend
 from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
@@ -51,7 +53,7 @@ def backend_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, limit_per_host=0))
 
 
-def build_backends(settings: Settings, session: aiohttp.ClientSession) -> list[Backend]:
+def build_backends(settings: Settings, session: aiohttp.ClientSession | None) -> list[Backend]:
     backends = []
     for name in settings.backend:
         provider = PROVIDERS[name]
@@ -177,12 +179,21 @@ async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher
             await bot.session.close()
 
 
-async def start_up(bot: Bot, settings: Settings) -> None:
-    """Who the bot is, retried through a Bot API outage; raises TokenRejected on 401."""
+async def start_up(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
+    """Who the bot is, retried through a Bot API outage (TokenRejected on 401); which backends
+    it uses, and a probe of them in the background."""
+    log.info("%s", describe_backends(build_backends(settings, None)))
     me = await call_at_start(
         "getMe", bot.me, settings.api_base, hint="check TELEGRAM_API_URL and BOT_TOKEN"
     )
     log.info("Bot API: @%s at %s", me.username, settings.api_base)
+    background: BackgroundTasks = dispatcher["background"]
+    background.start(_probe_backends(settings), name="backend probe")
+
+
+async def _probe_backends(settings: Settings) -> None:
+    async with backend_session() as session:
+        await probe_all(build_backends(settings, session), session)
 
 
 async def until_rejected(watch: TokenWatch, running: Awaitable[object], stop: StopFn) -> None:
@@ -204,7 +215,7 @@ async def run_polling(settings: Settings) -> None:
     """Long polling; aiogram stops it on SIGINT/SIGTERM and then runs the shutdown drain."""
     async with application(settings) as (bot, dispatcher):
         watch: TokenWatch = dispatcher["token_watch"]
-        await start_up(bot, settings)
+        await start_up(bot, dispatcher, settings)
         await call_at_start(
             "deleteWebhook",
             lambda: bot.delete_webhook(drop_pending_updates=False),
@@ -232,7 +243,7 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
             loop.add_signal_handler(sig, stop.set)
     async with application(settings) as (bot, dispatcher):
         watch: TokenWatch = dispatcher["token_watch"]
-        await start_up(bot, settings)
+        await start_up(bot, dispatcher, settings)
         closing = asyncio.Event()
         runner = web.AppRunner(
             webhook_app(settings, bot, dispatcher, closing), handle_signals=False, access_log=None

@@ -3,10 +3,11 @@ failing, the backends it uses and whether they answer, and `--help`."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
-from tests.servers.backends import FakeCromicle, echo_answer
+from tests.servers.backends import FakeCromicle, FakeOpenAI, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import (
     TOKEN,
@@ -99,3 +100,67 @@ async def test_a_command_menu_telegram_refuses_is_a_warning_not_a_stop(
     assert len(warnings) == 1 and "WARNING" in warnings[0]
     assert "BOT_COMMAND_INVALID" in warnings[0]
     assert "Traceback" not in log
+
+
+async def test_an_unreachable_backend_gets_one_warning_that_says_what_to_set(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    bot = await start_bot(base_env(telegram, cromicle, CROMICLE_URL=nowhere), workdir)
+    assert f"backend: cromicle at {nowhere}" in await bot.log_line("backend: ")
+    warning = await bot.log_line("WARNING")
+    assert f"backend cromicle is unreachable: connection refused at {nowhere}" in warning
+    for advice in ("CROMICLE_URL", "BACKEND=openai", "OPENAI_BASE_URL", "README"):
+        assert advice in warning
+    telegram.add_message(CHAT, "/start")  # it answers what needs no backend all the same
+    await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    assert await bot.stop() == 0
+    assert bot.stderr.decode().count("WARNING bot.") == 1
+
+
+async def test_reachable_backends_are_named_and_probed_without_a_model_call(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    async with FakeOpenAI() as openai:
+        env = base_env(
+            telegram,
+            cromicle,
+            BACKEND="openai,cromicle",
+            OPENAI_BASE_URL=openai.url,
+            OPENAI_API_KEY="sk-probe",
+            PROXY="",
+        )
+        bot = await start_bot(env, workdir)
+        line = await bot.log_line("backends, tried in this order")
+        assert f"openai at {openai.url}; cromicle at {cromicle.url}" in line
+        await bot.log_line("backend openai is reachable")
+        await bot.log_line("backend cromicle is reachable")
+        assert await bot.stop() == 0
+        assert openai.model_lists == 1
+        assert not openai.requests and not cromicle.requests  # no question was spent on it
+    assert "WARNING bot." not in bot.stderr.decode()
+
+
+async def test_a_backend_that_never_answers_does_not_hold_up_the_start(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def silent(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)  # holds the connection, says nothing
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        env = base_env(telegram, cromicle, CROMICLE_URL=f"http://127.0.0.1:{port}")
+        bot = await start_bot(env, workdir)
+        telegram.add_message(CHAT, "/help")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+        assert "WARNING" not in bot.stderr.decode()  # the probe is still waiting
+        warning = await bot.log_line("WARNING", timeout=30)
+        assert "no answer from" in warning and "within 5 s" in warning
+        assert await bot.stop() == 0
+    finally:
+        server.close()
+        for writer in accepted:
+            writer.close()

@@ -50,12 +50,25 @@ class BotProcess:
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
-        self.stderr = b""
+        self.stderr = b""  # the whole log once stopped; the lines read so far before that
+
+    async def log_line(self, text: str, timeout: float = 30) -> str:
+        """Read the log until a line containing `text` comes; that line."""
+        assert self.process.stderr is not None
+        async with asyncio.timeout(timeout):
+            while True:
+                line = await self.process.stderr.readline()
+                if not line:
+                    raise AssertionError(f"the bot exited without logging {text!r}")
+                self.stderr += line
+                if text in line.decode():
+                    return line.decode()
 
     async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         if self.process.returncode is None:
             self.process.send_signal(sig)
-        _, self.stderr = await asyncio.wait_for(self.process.communicate(), timeout)
+        _, rest = await asyncio.wait_for(self.process.communicate(), timeout)
+        self.stderr += rest
         assert self.process.returncode is not None
         return self.process.returncode
 

@@ -104,3 +104,14 @@ def test_every_invalid_value_is_explained_in_plain_words(
     message = str(error.value)
     assert f"{name} " in message and words in message
     assert not [word for word in JARGON if word in message], message
+
+
+def test_the_first_command_and_the_examples_name_the_backend_beside_the_token() -> None:
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    run, test = [line for line in readme.splitlines() if line.startswith("python3 -m venv")][:2]
+    assert "python -m bot" in run and "python -m pytest" in test
+    assert "BOT_TOKEN=" in run and "BACKEND=" in run and "OPENAI_BASE_URL=" in run
+    docker = readme[readme.index("## Docker") :]
+    assert "cp .env.example .env" in docker and "CROMICLE_URL or OPENAI_BASE_URL" in docker
+    header = EXAMPLE.read_text().split("\n\n")[0]
+    assert "BOT_TOKEN" in header and "CROMICLE_URL" in header and "OPENAI_BASE_URL" in header
