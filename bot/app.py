@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.guard import AccessPolicy, RateLimiter
+from bot.health import Heartbeat
 from bot.history import HistoryStore
 from bot.pacing import WriteBudget
 from bot.probe import describe as describe_backends
@@ -221,6 +222,9 @@ async def run_polling(settings: Settings) -> None:
             lambda: bot.delete_webhook(drop_pending_updates=False),
             settings.api_base,
         )
+        heartbeat = Heartbeat(settings.heartbeat_file)
+        heartbeat.clear()  # a file left by an earlier run must not pass for this one
+        bot.session.middleware(heartbeat)
         polling = dispatcher.start_polling(
             bot, allowed_updates=dispatcher.resolve_used_update_types(), close_bot_session=False
         )
@@ -229,7 +233,10 @@ async def run_polling(settings: Settings) -> None:
             with contextlib.suppress(RuntimeError):  # not started yet, or stopped already
                 await dispatcher.stop_polling()
 
-        await until_rejected(watch, polling, stop)
+        try:
+            await until_rejected(watch, polling, stop)
+        finally:
+            heartbeat.clear()
         if watch.rejected.is_set():
             raise TokenRejected(settings.api_base)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -137,6 +139,10 @@ class Settings(BaseSettings):
 
     # Process
     shutdown_grace: float = Field(default=20.0, ge=0, le=600)
+    heartbeat_file: Path = Field(
+        default=Path(tempfile.gettempdir()) / "cromicle-bot.heartbeat",
+        description="Touched by every successful getUpdates; `python -m bot health` reads it",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("backend", mode="before")

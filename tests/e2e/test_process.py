@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from pathlib import Path
 
 import aiohttp
 
 from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
 from tests.servers.telegram_api import FakeTelegram
-from tests.support.process import TOKEN, base_env, free_port, run_to_end, start_bot
+from tests.support.process import TOKEN, base_env, free_port, run_to_end, start_bot, webhook_env
 
 CHAT = 1001
 SECRET = "s" * 40
@@ -222,3 +223,59 @@ async def test_check_hints_at_v1_when_the_openai_base_url_lacks_it(
     assert code == 1
     assert f"✗ backend openai: HTTP 404 from {root}/chat/completions" in out
     assert f"OPENAI_BASE_URL usually ends in /v1: try {root}/v1" in out
+
+
+async def test_health_follows_polling_through_a_heartbeat_file(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    heartbeat = workdir / "heartbeat"
+    heartbeat.touch()
+    old = time.time() - 600
+    os.utime(heartbeat, (old, old))  # left by a run that stopped polling 10 minutes ago
+    env = base_env(telegram, cromicle, HEARTBEAT_FILE=str(heartbeat))
+    code, out, _ = await run_to_end(env, workdir, "health")
+    assert code == 1 and out.startswith("✗ polling stalled: no successful getUpdates for 6")
+
+    bot = await start_bot(env, workdir)
+    telegram.add_message(CHAT, "x")  # ends the first long poll at once
+    await telegram.wait_for(lambda: heartbeat.exists() and heartbeat.stat().st_mtime > old + 1)
+    code, out, _ = await run_to_end(env, workdir, "health")
+    assert code == 0 and out.startswith("✓ polling: last successful getUpdates")
+
+    # Every getUpdates fails from now on; the process runs, but it is not healthy.
+    telegram.fail_next("getUpdates", error_code=502, count=1_000_000)
+    await telegram.wait_for(lambda: telegram.calls_for("getUpdates")[-1].status == 502, 30)
+    os.utime(heartbeat, (old, old))  # as if a minute and more had passed since
+    code, out, _ = await run_to_end(env, workdir, "health")
+    assert code == 1 and out.startswith("✗ polling stalled")
+
+    assert await bot.stop() == 0
+    assert not heartbeat.exists()
+    code, out, _ = await run_to_end(env, workdir, "health")
+    assert code == 1 and out.startswith("✗ not polling")
+
+
+async def test_health_in_webhook_mode_asks_the_webhook_server(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    env = base_env(telegram, cromicle, **webhook_env(free_port()))
+    code, out, _ = await run_to_end(env, workdir, "health")
+    assert code == 1 and "does not answer" in out
+    bot = await start_bot(env, workdir)
+    await telegram.wait_for(lambda: telegram.webhook is not None, timeout=30)
+    code, out, _ = await run_to_end(env, workdir, "health")
+    assert code == 0 and "answered 200" in out
+    assert await bot.stop() == 0
+
+
+async def test_help_lists_the_commands_and_points_to_the_settings(workdir: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", "")}  # no token needed to read the help
+    code, out, err = await run_to_end(env, workdir, "--help")
+    assert code == 0 and not err
+    assert "usage: python -m bot [run | check | health]" in out
+    assert "run     answer messages (the default)" in out
+    assert "check   " in out and "health  " in out
+    assert 'README.md, section "Settings"' in out
+    assert "3 Telegram rejected BOT_TOKEN" in out
+    code, out, err = await run_to_end(env, workdir, "frobnicate")
+    assert code == 2 and "unknown command 'frobnicate'" in err and "Traceback" not in err

@@ -30,3 +30,7 @@ def test_compose_waits_longer_than_the_longest_shutdown_the_settings_allow() -> 
     # drain(): SHUTDOWN_GRACE, then SHUTDOWN_LAST_WORD for the notes, then 1 s for the rest.
     assert int(grace) > bound + SHUTDOWN_LAST_WORD + 1
 
+
+def test_the_image_health_check_asks_the_bot_in_both_modes() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'CMD ["python", "-m", "bot", "health"]' in dockerfile
