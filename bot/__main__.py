@@ -64,10 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return EXIT_CONFIGURATION
-    secrets = [settings.bot_token.get_secret_value()]
-    if settings.openai_api_key is not None:
-        secrets.append(settings.openai_api_key.get_secret_value())
-    setup_logging(settings.log_level, secrets)
+    setup_logging(settings.log_level, settings.secrets())
     if command == "health":
         ok, line = check_health(settings)
         print(("✓ " if ok else "✗ ") + line, flush=True)

@@ -6,6 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from pydantic import (
     AnyHttpUrl,
@@ -216,6 +217,19 @@ class Settings(BaseSettings):
                     "WEBHOOK_SECRET must be set to at least 32 characters when WEBHOOK_URL is set"
                 )
         return self
+
+    def secrets(self) -> list[str]:
+        """Every value the log must never show: the token, the API key, the webhook secret
+        and the proxy's credentials (as written, and decoded)."""
+        found = [self.bot_token.get_secret_value()]
+        for secret in (self.openai_api_key, self.webhook_secret):
+            if secret is not None:
+                found.append(secret.get_secret_value())
+        if self.proxy is not None and self.proxy.password:
+            user = self.proxy.username or ""
+            found += [f"{user}:{self.proxy.password}", self.proxy.password]
+            found += [unquote(f"{user}:{self.proxy.password}"), unquote(self.proxy.password)]
+        return sorted({s for s in found if s}, key=len, reverse=True)
 
     @property
     def api_base(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import signal
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
+from tests.servers.proxy import FakeProxy
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import TOKEN, base_env, free_port, run_to_end, start_bot, webhook_env
 
@@ -279,3 +281,55 @@ async def test_help_lists_the_commands_and_points_to_the_settings(workdir: Path)
     assert "3 Telegram rejected BOT_TOKEN" in out
     code, out, err = await run_to_end(env, workdir, "frobnicate")
     assert code == 2 and "unknown command 'frobnicate'" in err and "Traceback" not in err
+
+
+async def test_debug_logs_never_show_the_key_the_webhook_secret_or_proxy_credentials(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    key, secret = "sk-never-in-logs-123", "w" * 40
+    async with FakeOpenAI() as openai, FakeProxy() as proxy:
+        port = free_port()
+        env = base_env(
+            telegram,
+            cromicle,
+            LOG_LEVEL="DEBUG",
+            BACKEND="openai",
+            OPENAI_BASE_URL=openai.url,
+            OPENAI_API_KEY=key,
+            PROXY=proxy.url_with("proxy-user", "proxy-pass"),
+            **webhook_env(port, secret),
+        )
+        bot = await start_bot(env, workdir)
+        await telegram.wait_for(lambda: telegram.webhook is not None, timeout=30)
+        hook = f"http://127.0.0.1:{port}/hook"
+        body = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": CHAT, "type": "private"},
+                "from": {"id": CHAT, "is_bot": False, "first_name": "Alice"},
+                "text": "through the proxy",
+            },
+        }
+        async with aiohttp.ClientSession() as http:
+            for token in (secret, "x" * 40):
+                headers = {"X-Telegram-Bot-Api-Secret-Token": token}
+                async with http.post(hook, json=body, headers=headers):
+                    pass
+        await telegram.wait_for(
+            lambda: telegram.visible_texts(CHAT) == [echo_answer("through the proxy")], 30
+        )
+        assert await bot.stop() == 0
+    # The backend calls, the start-up probe included, went through the proxy, with its login.
+    assert {p.url for p in proxy.passages} == {
+        f"{openai.url}/models",
+        f"{openai.url}/chat/completions",
+    }
+    login = "Basic " + base64.b64encode(b"proxy-user:proxy-pass").decode()
+    assert all(p.proxy_authorization == login for p in proxy.passages)
+    assert openai.requests[0].headers["authorization"] == f"Bearer {key}"
+    log = bot.stderr.decode()
+    assert "DEBUG" in log and f"via proxy http://127.0.0.1:{proxy.port}" in log
+    for leak in (key, secret, "proxy-pass", "proxy-user", "TEST-TOKEN", login):
+        assert leak not in log
