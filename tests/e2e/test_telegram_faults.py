@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.servers.backends import FakeCromicle, echo_answer
+from tests.servers.backends import FakeCromicle, Script, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import base_env, free_port, start_bot, webhook_env
 
@@ -146,3 +146,41 @@ async def test_an_update_posted_twice_to_the_webhook_is_answered_once(
     assert await bot.stop() == 0
     assert telegram.visible_texts(CHAT) == [echo_answer("question 10")]
     assert [r.json["message"] for r in cromicle.requests] == ["question 10", "question 11"]
+
+
+async def test_an_input_of_exactly_max_input_chars_is_answered_one_more_is_refused(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    bot = await start_bot(base_env(telegram, cromicle, MAX_INPUT_CHARS="50"), workdir)
+    telegram.add_message(1, "x" * 50)
+    telegram.add_message(2, "y" * 51)
+    await telegram.wait_for(
+        lambda: (
+            telegram.visible_texts(1) == [echo_answer("x" * 50)]
+            and len(telegram.visible_texts(2)) == 1
+        ),
+        timeout=30,
+    )
+    assert await bot.stop() == 0
+    assert [r.json["message"] for r in cromicle.requests] == ["x" * 50]
+    assert "51" in telegram.visible_texts(2)[0] and "50" in telegram.visible_texts(2)[0]
+
+
+async def test_bot_api_5xx_and_network_errors_mid_answer_are_retried_to_the_exact_text(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    chunks = [f"part {n}. " for n in range(12)]
+    cromicle.push(Script(chunks=chunks, delay=0.15))
+    telegram.fail_next("sendMessage", chat_id=CHAT, error_code=503)
+    telegram.fail_next("editMessageText", chat_id=CHAT, error_code=500)
+    telegram.fail_next("editMessageText", chat_id=CHAT, error_code=502, html=True)
+    bot = await start_bot(base_env(telegram, cromicle), workdir)
+    telegram.add_message(CHAT, "long one")
+    await telegram.wait_for(lambda: len(telegram.calls_for("editMessageText", CHAT)) >= 2, 30)
+    telegram.lose_next("editMessageText", chat_id=CHAT)  # done, but the answer never arrives
+    await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["".join(chunks).strip()], 30)
+    assert await bot.stop() == 0
+    assert [c.status for c in telegram.calls_for("sendMessage", CHAT)] == [503, 200]
+    edits = telegram.calls_for("editMessageText", CHAT)
+    assert [c.status for c in edits][:2] == [500, 502]
+    assert any(c.lost for c in edits)  # and its retry found the text already there
