@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import aiohttp
 from aiogram import Bot, Dispatcher
@@ -29,7 +28,14 @@ from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
 from bot.session import TokenRejected, TokenWatch, build_session, explain
-from bot.startup import BackgroundTasks, StartRefused, call_at_start
+from bot.startup import (
+    BackgroundTasks,
+    StartRefused,
+    call_at_start,
+    run_until,
+    stop_on_signals,
+    unless_stopped,
+)
 from bot.updates import DropRepeatedUpdates, RecentUpdates
 from bot.webhook import webhook_app
 from handlers import get_routers
@@ -41,7 +47,6 @@ PROVIDERS: dict[str, type[AsyncGeneratorProvider]] = {"cromicle": Cromicle, "ope
 COMMANDS = ("start", "help", "reset", "retry")
 MENU_ATTEMPTS = 5
 """Tries at registering the command menu (with backoff, or retry_after) before giving up."""
-StopFn = Callable[[], Awaitable[None]]
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -184,12 +189,12 @@ async def start_up(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None
     """Who the bot is, retried through a Bot API outage (TokenRejected on 401); which backends
     it uses, and a probe of them in the background."""
     log.info("%s", describe_backends(build_backends(settings, None)))
+    background: BackgroundTasks = dispatcher["background"]
+    background.start(_probe_backends(settings), name="backend probe")
     me = await call_at_start(
         "getMe", bot.me, settings.api_base, hint="check TELEGRAM_API_URL and BOT_TOKEN"
     )
     log.info("Bot API: @%s at %s", me.username, settings.api_base)
-    background: BackgroundTasks = dispatcher["background"]
-    background.start(_probe_backends(settings), name="backend probe")
 
 
 async def _probe_backends(settings: Settings) -> None:
@@ -197,91 +202,83 @@ async def _probe_backends(settings: Settings) -> None:
         await probe_all(build_backends(settings, session), session)
 
 
-async def until_rejected(watch: TokenWatch, running: Awaitable[object], stop: StopFn) -> None:
-    """Await `running`; if Telegram rejects the token meanwhile, `stop()` it and raise."""
-    main = asyncio.ensure_future(running)
-    rejected = asyncio.ensure_future(watch.rejected.wait())
-    try:
-        await asyncio.wait({main, rejected}, return_when=asyncio.FIRST_COMPLETED)
-        if rejected.done():
-            await stop()
-        await main
-    finally:
-        rejected.cancel()
-        main.cancel()
-        await asyncio.gather(main, rejected, return_exceptions=True)
-
-
-async def run_polling(settings: Settings) -> None:
-    """Long polling; aiogram stops it on SIGINT/SIGTERM and then runs the shutdown drain."""
+async def run_polling(settings: Settings, stop: asyncio.Event) -> None:
+    """Long polling until `stop` (SIGINT/SIGTERM), then the shutdown drain."""
     async with application(settings) as (bot, dispatcher):
         watch: TokenWatch = dispatcher["token_watch"]
-        await start_up(bot, dispatcher, settings)
-        await call_at_start(
-            "deleteWebhook",
-            lambda: bot.delete_webhook(drop_pending_updates=False),
-            settings.api_base,
-        )
+
+        async def prepare() -> None:
+            await start_up(bot, dispatcher, settings)
+            await call_at_start(
+                "deleteWebhook",
+                lambda: bot.delete_webhook(drop_pending_updates=False),
+                settings.api_base,
+            )
+
+        if not await unless_stopped(prepare(), stop):
+            await dispatcher["background"].cancel()
+            return
         heartbeat = Heartbeat(settings.heartbeat_file)
         heartbeat.clear()  # a file left by an earlier run must not pass for this one
         bot.session.middleware(heartbeat)
         polling = dispatcher.start_polling(
-            bot, allowed_updates=dispatcher.resolve_used_update_types(), close_bot_session=False
+            bot,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            handle_signals=False,  # ours, installed for the whole run, set `stop`
+            close_bot_session=False,
         )
 
-        async def stop() -> None:
+        async def stop_polling() -> None:
             with contextlib.suppress(RuntimeError):  # not started yet, or stopped already
                 await dispatcher.stop_polling()
 
         try:
-            await until_rejected(watch, polling, stop)
+            await run_until(polling, stop_polling, stop, watch.rejected)
         finally:
             heartbeat.clear()
         if watch.rejected.is_set():
             raise TokenRejected(settings.api_base)
 
 
-async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Serve the webhook until SIGINT/SIGTERM (or `stop`), then drain answers and exit."""
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+async def run_webhook(settings: Settings, stop: asyncio.Event) -> None:
+    """Serve the webhook until `stop` (SIGINT/SIGTERM), then drain answers and exit."""
     async with application(settings) as (bot, dispatcher):
         watch: TokenWatch = dispatcher["token_watch"]
-        await start_up(bot, dispatcher, settings)
+        if not await unless_stopped(start_up(bot, dispatcher, settings), stop):
+            await dispatcher["background"].cancel()
+            return
         closing = asyncio.Event()
         runner = web.AppRunner(
             webhook_app(settings, bot, dispatcher, closing), handle_signals=False, access_log=None
         )
         await runner.setup()
         data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
+        secret = settings.webhook_secret
+        set_webhook = call_at_start(
+            "setWebhook",
+            lambda: bot.set_webhook(
+                str(settings.webhook_url),
+                secret_token=secret.get_secret_value() if secret else None,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            ),
+            settings.api_base,
+            hint="check WEBHOOK_URL",
+        )
+
+        async def stop_serving() -> None:
+            stop.set()
+
         try:
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             await dispatcher.emit_startup(bot=bot, **data)
-            secret = settings.webhook_secret
-            await call_at_start(
-                "setWebhook",
-                lambda: bot.set_webhook(
-                    str(settings.webhook_url),
-                    secret_token=secret.get_secret_value() if secret else None,
-                    allowed_updates=dispatcher.resolve_used_update_types(),
-                ),
-                settings.api_base,
-                hint="check WEBHOOK_URL",
-            )
-            log.info(
-                "webhook mode: listening on %s:%s%s",
-                settings.webhook_host,
-                settings.webhook_port,
-                settings.webhook_path,
-            )
-
-            async def stop_serving() -> None:
-                stop.set()
-
-            await until_rejected(watch, stop.wait(), stop_serving)
+            if await unless_stopped(set_webhook, stop):
+                log.info(
+                    "webhook mode: listening on %s:%s%s",
+                    settings.webhook_host,
+                    settings.webhook_port,
+                    settings.webhook_path,
+                )
+                await run_until(stop.wait(), stop_serving, watch.rejected)
         finally:
             closing.set()
             await dispatcher.emit_shutdown(bot=bot, **data)
@@ -291,11 +288,13 @@ async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> 
 
 
 async def run(settings: Settings) -> None:
-    """Polling by default; webhook mode when WEBHOOK_URL is set.
+    """Polling by default; webhook mode when WEBHOOK_URL is set; until SIGINT or SIGTERM.
 
     Raises TokenRejected when Telegram refuses the token (at start or later), StartRefused
     when it refuses a start-up call for good."""
-    if settings.webhook_url is not None:
-        await run_webhook(settings)
-    else:
-        await run_polling(settings)
+    stop = asyncio.Event()
+    with stop_on_signals(stop):
+        if settings.webhook_url is not None:
+            await run_webhook(settings, stop)
+        else:
+            await run_polling(settings, stop)

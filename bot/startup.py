@@ -10,8 +10,10 @@ only a 401 (the token) or a refusal that no retry changes (a 4xx) ends the proce
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+import signal
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 from aiogram.exceptions import (
@@ -97,3 +99,62 @@ class BackgroundTasks:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+@contextlib.contextmanager
+def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` for as long as the process runs: during a start-up that
+    waits out an outage as much as while answering (one handler throughout, so a signal that
+    comes as start-up ends is not lost between two handlers)."""
+    loop = asyncio.get_running_loop()
+    installed = []
+
+    def received(sig: signal.Signals) -> None:
+        log.info("received %s: stopping", sig.name)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, received, sig)
+            installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+async def unless_stopped(work: Awaitable[object], stop: asyncio.Event) -> bool:
+    """Await `work`, or cancel it when `stop` is set first; True when it ran to its end."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if not task.done():
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        log.info("stopped during start-up")
+        return False
+    task.result()  # its exception, if it failed
+    return True
+
+
+async def run_until(
+    running: Awaitable[object], stop_now: Callable[[], Awaitable[None]], *events: asyncio.Event
+) -> None:
+    """Await `running`; when one of `events` is set first, `stop_now()` and let it end."""
+    main = asyncio.ensure_future(running)
+    # Let it begin first: aiogram's start_polling can only be stopped once it holds its lock.
+    await asyncio.sleep(0)
+    waits = [asyncio.ensure_future(event.wait()) for event in events]
+    try:
+        await asyncio.wait({main, *waits}, return_when=asyncio.FIRST_COMPLETED)
+        if not main.done():
+            await stop_now()
+        await main
+    finally:
+        for task in (main, *waits):
+            task.cancel()
+        await asyncio.gather(main, *waits, return_exceptions=True)

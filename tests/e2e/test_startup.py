@@ -7,6 +7,8 @@ import asyncio
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.servers.backends import FakeCromicle, FakeOpenAI, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import (
@@ -164,3 +166,16 @@ async def test_a_backend_that_never_answers_does_not_hold_up_the_start(
         server.close()
         for writer in accepted:
             writer.close()
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+async def test_sigterm_while_start_up_waits_out_an_outage_ends_the_process_at_once(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path, mode: str
+) -> None:
+    telegram.fail_next("getMe", error_code=502, count=1_000_000)
+    extra = webhook_env(free_port()) if mode == "webhook" else {}
+    bot = await start_bot(base_env(telegram, cromicle, **extra), workdir)
+    await telegram.wait_for(lambda: len(telegram.calls_for("getMe")) >= 2, timeout=30)
+    assert await bot.stop(timeout=10) == 0
+    log = bot.stderr.decode()
+    assert "stopped during start-up" in log and "Traceback" not in log
