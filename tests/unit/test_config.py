@@ -115,3 +115,12 @@ def test_the_first_command_and_the_examples_name_the_backend_beside_the_token() 
     assert "cp .env.example .env" in docker and "CROMICLE_URL or OPENAI_BASE_URL" in docker
     header = EXAMPLE.read_text().split("\n\n")[0]
     assert "BOT_TOKEN" in header and "CROMICLE_URL" in header and "OPENAI_BASE_URL" in header
+
+
+def test_readme_examples_are_values_a_dot_env_file_can_hold() -> None:
+    # .env is read as plain text: `$(openssl rand -hex 32)` would be the secret itself.
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    secrets = re.findall(r"^WEBHOOK_SECRET=(\S+)", readme, flags=re.MULTILINE)
+    assert secrets
+    for secret in secrets:
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", secret), secret
