@@ -13,9 +13,10 @@ COPY handlers/ handlers/
 RUN pip install --no-deps . && useradd --create-home --uid 10001 bot
 USER bot
 
-# Webhook mode answers GET /healthz; in polling mode there is no port and the check passes
-# as long as the process runs.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD python -c "import os, sys, urllib.request; url = os.environ.get('WEBHOOK_URL'); port = os.environ.get('WEBHOOK_PORT', '8080'); sys.exit(0 if not url else urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status != 200)"
+# `python -m bot health`: in webhook mode GET /healthz answers 200; in polling mode every
+# successful getUpdates touches HEARTBEAT_FILE, so a bot whose polling is stuck or failing goes
+# unhealthy within a minute even though its process runs.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
 
 CMD ["python", "-m", "bot"]

@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator
 
 import aiohttp
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import BotCommand
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot import texts
@@ -21,12 +18,26 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.guard import AccessPolicy, RateLimiter
+from bot.health import Heartbeat
 from bot.history import HistoryStore
 from bot.pacing import WriteBudget
+from bot.probe import describe as describe_backends
+from bot.probe import probe_all
 from bot.providers.base import AsyncGeneratorProvider, Backend, ChatBackend
 from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
+from bot.session import TokenRejected, TokenWatch, build_session, explain
+from bot.startup import (
+    BackgroundTasks,
+    StartRefused,
+    call_at_start,
+    run_until,
+    stop_on_signals,
+    unless_stopped,
+)
+from bot.updates import DropRepeatedUpdates, RecentUpdates
+from bot.webhook import webhook_app
 from handlers import get_routers
 from handlers.guard import AccessMiddleware
 
@@ -34,12 +45,13 @@ log = logging.getLogger(__name__)
 
 PROVIDERS: dict[str, type[AsyncGeneratorProvider]] = {"cromicle": Cromicle, "openai": OpenAI}
 COMMANDS = ("start", "help", "reset", "retry", "system")
+MENU_ATTEMPTS = 5
+"""Tries at registering the command menu (with backoff, or retry_after) before giving up."""
 
 
 def build_bot(settings: Settings) -> Bot:
     """A Bot talking to the configured Bot API server (Telegram's, self-hosted, or a test one)."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_base))
-    return Bot(settings.bot_token.get_secret_value(), session=session)
+    return Bot(settings.bot_token.get_secret_value(), session=build_session(settings))
 
 
 def backend_session() -> aiohttp.ClientSession:
@@ -47,7 +59,7 @@ def backend_session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, limit_per_host=0))
 
 
-def build_backends(settings: Settings, session: aiohttp.ClientSession) -> list[Backend]:
+def build_backends(settings: Settings, session: aiohttp.ClientSession | None) -> list[Backend]:
     backends = []
     for name in settings.backend:
         provider = PROVIDERS[name]
@@ -108,12 +120,14 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
     )
     dispatcher = Dispatcher(
         settings=settings,
+        background=BackgroundTasks(),
         budget=budget,
         delivery=delivery,
         history=history,
         conversations=conversations,
         limiter=RateLimiter(settings.rate_limit_per_minute, max_users=settings.max_chats),
     )
+    dispatcher.update.outer_middleware(DropRepeatedUpdates(RecentUpdates()))
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())
@@ -130,15 +144,35 @@ async def register_commands(bot: Bot) -> None:
         await bot.set_my_commands(commands, language_code=code)
 
 
-async def _on_startup(bot: Bot) -> None:
-    await register_commands(bot)
+async def register_menu(bot: Bot, api_base: str) -> None:
+    """The command menu, retried a few times; without it typed commands still work, so a
+    failure is a warning and never keeps the bot from answering."""
+    try:
+        await call_at_start(
+            "setMyCommands", lambda: register_commands(bot), api_base, attempts=MENU_ATTEMPTS
+        )
+    except TokenRejected:
+        pass  # the token watch has seen it too; the runner ends the process
+    except (TelegramAPIError, ClientDecodeError, StartRefused) as exc:
+        log.warning(
+            "the command menu could not be registered (%s); commands still work when typed",
+            exc if isinstance(exc, StartRefused) else explain(exc, api_base),
+        )
+
+
+async def _on_startup(bot: Bot, background: BackgroundTasks, settings: Settings) -> None:
+    background.start(register_menu(bot, settings.api_base), name="command menu")
 
 
 async def _on_shutdown(
-    conversations: Conversations, budget: WriteBudget, settings: Settings
+    conversations: Conversations,
+    budget: WriteBudget,
+    settings: Settings,
+    background: BackgroundTasks,
 ) -> None:
     """Let answers in progress finish (up to SHUTDOWN_GRACE), then end them with a note; a
     question still waiting its turn gets "please ask again"."""
+    await background.cancel()
     if conversations.in_flight:
         log.info("shutting down: %d questions in progress", conversations.in_flight)
     await conversations.drain(settings.shutdown_grace)
@@ -147,84 +181,132 @@ async def _on_shutdown(
 
 @contextlib.asynccontextmanager
 async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """Bot and Dispatcher with their sessions, closed on exit."""
+    """Bot and Dispatcher with their sessions, closed on exit.
+
+    The dispatcher's `token_watch` sees a 401 on any Bot API call; runners stop on it.
+    """
     bot = build_bot(settings)
+    watch = TokenWatch()
+    bot.session.middleware(watch)
     async with backend_session() as session:
         try:
-            yield bot, build_dispatcher(settings, bot, session)
+            dispatcher = build_dispatcher(settings, bot, session)
+            dispatcher["token_watch"] = watch
+            yield bot, dispatcher
         finally:
             await bot.session.close()
 
 
-async def run_polling(settings: Settings) -> None:
-    """Long polling; aiogram stops it on SIGINT/SIGTERM and then runs the shutdown drain."""
+async def start_up(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
+    """Who the bot is, retried through a Bot API outage (TokenRejected on 401); which backends
+    it uses, and a probe of them in the background."""
+    log.info("%s", describe_backends(build_backends(settings, None)))
+    background: BackgroundTasks = dispatcher["background"]
+    background.start(_probe_backends(settings), name="backend probe")
+    me = await call_at_start(
+        "getMe", bot.me, settings.api_base, hint="check TELEGRAM_API_URL and BOT_TOKEN"
+    )
+    log.info("Bot API: @%s at %s", me.username, settings.api_base)
+
+
+async def _probe_backends(settings: Settings) -> None:
+    async with backend_session() as session:
+        await probe_all(build_backends(settings, session), session)
+
+
+async def run_polling(settings: Settings, stop: asyncio.Event) -> None:
+    """Long polling until `stop` (SIGINT/SIGTERM), then the shutdown drain."""
     async with application(settings) as (bot, dispatcher):
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+        watch: TokenWatch = dispatcher["token_watch"]
 
+        async def prepare() -> None:
+            await start_up(bot, dispatcher, settings)
+            await call_at_start(
+                "deleteWebhook",
+                lambda: bot.delete_webhook(drop_pending_updates=False),
+                settings.api_base,
+            )
 
-def webhook_app(
-    settings: Settings, bot: Bot, dispatcher: Dispatcher, closing: asyncio.Event
-) -> web.Application:
-    """The webhook endpoint (secret checked by aiogram: 401 without it) and GET /healthz."""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    endpoint = SimpleRequestHandler(dispatcher, bot, secret_token=secret)
-    app = web.Application()
-
-    async def receive(request: web.Request) -> web.StreamResponse:
-        if closing.is_set():
-            # Shutting down: Telegram keeps the update and delivers it again after restart.
-            return web.Response(status=503, text="shutting down")
-        return await endpoint.handle(request)
-
-    async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "answering": dispatcher["delivery"].active})
-
-    app.router.add_post(settings.webhook_path, receive)
-    app.router.add_get("/healthz", healthz)
-    return app
-
-
-async def run_webhook(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Serve the webhook until SIGINT/SIGTERM (or `stop`), then drain answers and exit."""
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
-    async with application(settings) as (bot, dispatcher):
-        closing = asyncio.Event()
-        app = webhook_app(settings, bot, dispatcher, closing)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-        await site.start()
-        data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
-        await dispatcher.emit_startup(bot=bot, **data)
-        await bot.set_webhook(
-            str(settings.webhook_url),
-            secret_token=settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else None,
+        if not await unless_stopped(prepare(), stop):
+            await dispatcher["background"].cancel()
+            return
+        heartbeat = Heartbeat(settings.heartbeat_file)
+        heartbeat.clear()  # a file left by an earlier run must not pass for this one
+        bot.session.middleware(heartbeat)
+        polling = dispatcher.start_polling(
+            bot,
             allowed_updates=dispatcher.resolve_used_update_types(),
+            handle_signals=False,  # ours, installed for the whole run, set `stop`
+            close_bot_session=False,
         )
-        log.info(
-            "webhook mode: listening on %s:%s%s",
-            settings.webhook_host,
-            settings.webhook_port,
-            settings.webhook_path,
-        )
+
+        async def stop_polling() -> None:
+            with contextlib.suppress(RuntimeError):  # not started yet, or stopped already
+                await dispatcher.stop_polling()
+
         try:
-            await stop.wait()
+            await run_until(polling, stop_polling, stop, watch.rejected)
+        finally:
+            heartbeat.clear()
+        if watch.rejected.is_set():
+            raise TokenRejected(settings.api_base)
+
+
+async def run_webhook(settings: Settings, stop: asyncio.Event) -> None:
+    """Serve the webhook until `stop` (SIGINT/SIGTERM), then drain answers and exit."""
+    async with application(settings) as (bot, dispatcher):
+        watch: TokenWatch = dispatcher["token_watch"]
+        if not await unless_stopped(start_up(bot, dispatcher, settings), stop):
+            await dispatcher["background"].cancel()
+            return
+        closing = asyncio.Event()
+        runner = web.AppRunner(
+            webhook_app(settings, bot, dispatcher, closing), handle_signals=False, access_log=None
+        )
+        await runner.setup()
+        data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
+        secret = settings.webhook_secret
+        set_webhook = call_at_start(
+            "setWebhook",
+            lambda: bot.set_webhook(
+                str(settings.webhook_url),
+                secret_token=secret.get_secret_value() if secret else None,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            ),
+            settings.api_base,
+            hint="check WEBHOOK_URL",
+        )
+
+        async def stop_serving() -> None:
+            stop.set()
+
+        try:
+            await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+            await dispatcher.emit_startup(bot=bot, **data)
+            if await unless_stopped(set_webhook, stop):
+                log.info(
+                    "webhook mode: listening on %s:%s%s",
+                    settings.webhook_host,
+                    settings.webhook_port,
+                    settings.webhook_path,
+                )
+                await run_until(stop.wait(), stop_serving, watch.rejected)
         finally:
             closing.set()
             await dispatcher.emit_shutdown(bot=bot, **data)
             await runner.cleanup()
+        if watch.rejected.is_set():
+            raise TokenRejected(settings.api_base)
 
 
 async def run(settings: Settings) -> None:
-    """Polling by default; webhook mode when WEBHOOK_URL is set."""
-    if settings.webhook_url is not None:
-        await run_webhook(settings)
-    else:
-        await run_polling(settings)
+    """Polling by default; webhook mode when WEBHOOK_URL is set; until SIGINT or SIGTERM.
+
+    Raises TokenRejected when Telegram refuses the token (at start or later), StartRefused
+    when it refuses a start-up call for good."""
+    stop = asyncio.Event()
+    with stop_on_signals(stop):
+        if settings.webhook_url is not None:
+            await run_webhook(settings, stop)
+        else:
+            await run_polling(settings, stop)

@@ -1,36 +1,37 @@
-"""`python -m bot check`: is every part the bot needs reachable? One line per check."""
+"""`python -m bot check`: is every part the bot needs reachable? One line per check.
+
+It is what an operator runs when the bot does not answer, so it never ends in a traceback:
+whatever a server answers (an HTML page, the wrong JSON, nothing), the line says what came.
+Each line is printed as soon as its check ends, so a slow check shows where it waits.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
 
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
-
 from bot.app import backend_session, build_backends, build_bot
 from bot.config import Settings
 from bot.providers.base import Backend, BackendError
+from bot.session import explain
 
 PROBE = [{"role": "user", "content": "Hi"}]
 
 
-async def _timed(check: Callable[[], Awaitable[str]]) -> tuple[bool, str, float]:
+async def _timed(
+    check: Callable[[], Awaitable[str]], fail: Callable[[Exception], str]
+) -> tuple[bool, str, float]:
     started = time.perf_counter()
     try:
         detail = await check()
-    except (BackendError, TelegramAPIError, OSError) as exc:
-        return False, _explain(exc), time.perf_counter() - started
+    except Exception as exc:  # the boundary: every failure becomes a line
+        return False, fail(exc), time.perf_counter() - started
     return True, detail, time.perf_counter() - started
 
 
-def _explain(exc: BaseException) -> str:
-    if isinstance(exc, TelegramUnauthorizedError):
-        return "the Bot API rejected BOT_TOKEN (401 Unauthorized): check the token"
-    if isinstance(exc, TelegramNetworkError):
-        return f"cannot reach the Bot API server: {exc.message}"
-    if isinstance(exc, TelegramAPIError):
-        return exc.message
-    return str(exc) or type(exc).__name__
+def _backend_failure(exc: Exception) -> str:
+    """A BackendError says what failed and where; anything else (a bug) by its type."""
+    return str(exc) if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}"
 
 
 async def _probe(backend: Backend) -> str:
@@ -51,7 +52,7 @@ def _line(ok: bool, name: str, detail: str, seconds: float) -> str:
 
 async def run_checks(settings: Settings) -> int:
     """Print one line per check; 0 when all pass, 1 otherwise."""
-    print("✓ settings: valid")
+    print("✓ settings: valid", flush=True)
     results: list[bool] = []
 
     bot = build_bot(settings)
@@ -61,15 +62,15 @@ async def run_checks(settings: Settings) -> int:
             me = await bot.get_me()
             return f"@{me.username} at {settings.api_base}"
 
-        ok, detail, seconds = await _timed(get_me)
+        ok, detail, seconds = await _timed(get_me, lambda exc: explain(exc, settings.api_base))
     finally:
         await bot.session.close()
     results.append(ok)
-    print(_line(ok, "Bot API", detail, seconds))
+    print(_line(ok, "Bot API", detail, seconds), flush=True)
 
     async with backend_session() as session:
         for backend in build_backends(settings, session):
-            ok, detail, seconds = await _timed(lambda b=backend: _probe(b))  # type: ignore[misc]
+            ok, detail, seconds = await _timed(lambda b=backend: _probe(b), _backend_failure)  # type: ignore[misc]
             results.append(ok)
             print(_line(ok, f"backend {backend.name}", detail, seconds), flush=True)
     return 0 if all(results) else 1

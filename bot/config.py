@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import unquote
 
 from pydantic import (
     AnyHttpUrl,
@@ -12,13 +14,22 @@ from pydantic import (
     PrivateAttr,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKEND_NAMES = ("cromicle", "openai")
 TOKEN_SHAPE = r"^\d+:[A-Za-z0-9_-]+$"
+URL_EXAMPLES = {
+    "TELEGRAM_API_URL": "https://api.telegram.org",
+    "CROMICLE_URL": "http://localhost:8080",
+    "OPENAI_BASE_URL": "http://localhost:11434/v1",
+    "PROXY": "http://127.0.0.1:3128",
+    "WEBHOOK_URL": "https://bot.example.com/webhook",
+}
 
 
 class SettingsError(Exception):
@@ -43,6 +54,7 @@ class Settings(BaseSettings):
         env_ignore_empty=True,  # `PROXY=` in .env means "not set", as the example shows
         extra="ignore",
         frozen=True,
+        allow_inf_nan=False,  # TELEGRAM_RATE=nan or HISTORY_TTL=inf would disable a limit
     )
 
     # Telegram
@@ -138,17 +150,53 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None)
     webhook_host: str = Field(default="0.0.0.0", description="Webhook listen address")
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    webhook_path: str = Field(default="/webhook", pattern=r"^/")
+    webhook_path: str = Field(default="/webhook")
 
     # Process
     shutdown_grace: float = Field(default=20.0, ge=0, le=600)
     _system_text: str = PrivateAttr("")
+    heartbeat_file: Path = Field(
+        default=Path(tempfile.gettempdir()) / "cromicle-bot.heartbeat",
+        description="Touched by every successful getUpdates; `python -m bot health` reads it",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
-    @field_validator("backend", "allowed_users", "allowed_chats", mode="before")
+    @field_validator("backend", mode="before")
     @classmethod
     def _csv(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("allowed_users", "allowed_chats", mode="before")
+    @classmethod
+    def _ids(cls, value: object, info: ValidationInfo) -> object:
+        """Name the item that is not an id: people often write @usernames here."""
+        items = _split_csv(value)
+        if not isinstance(items, list):
+            return items
+        for item in items:
+            if isinstance(item, str) and not re.fullmatch(r"-?\d+", item):
+                users = info.field_name == "allowed_users"
+                kind, example = ("user", "123456789") if users else ("chat", "-1001234567890")
+                hint = " (the bot tells a refused user their id)" if users else ""
+                raise ValueError(
+                    f"has {item!r}, which is not a numeric {kind} id: list numeric {kind} ids"
+                    f" such as {example}, not @usernames{hint}"
+                )
+        return items
+
+    @field_validator("model")
+    @classmethod
+    def _model(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: name a model your backend has, e.g. llama3.2")
+        return value.strip()
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not value.startswith("/"):
+            raise ValueError(f"must start with / (e.g. /{value.lstrip('/') or 'webhook'})")
+        return value
 
     @field_validator("backend")
     @classmethod
@@ -204,6 +252,18 @@ class Settings(BaseSettings):
     def system_text(self) -> str:
         """The system message: SYSTEM_PROMPT_FILE's content when set, else SYSTEM_PROMPT."""
         return self._system_text
+    def secrets(self) -> list[str]:
+        """Every value the log must never show: the token, the API key, the webhook secret
+        and the proxy's credentials (as written, and decoded)."""
+        found = [self.bot_token.get_secret_value()]
+        for secret in (self.openai_api_key, self.webhook_secret):
+            if secret is not None:
+                found.append(secret.get_secret_value())
+        if self.proxy is not None and self.proxy.password:
+            user = self.proxy.username or ""
+            found += [f"{user}:{self.proxy.password}", self.proxy.password]
+            found += [unquote(f"{user}:{self.proxy.password}"), unquote(self.proxy.password)]
+        return sorted({s for s in found if s}, key=len, reverse=True)
 
     @property
     def api_base(self) -> str:
@@ -219,13 +279,15 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def describe(exc: ValidationError) -> str:
-    """Turn pydantic's report into sentences naming the environment variables."""
+    """Turn pydantic's report into sentences naming the environment variables.
+
+    Inputs are never quoted (they may be secrets); pydantic's own wording ("relative URL
+    without a base", "should match pattern") is replaced by what to write instead.
+    """
     problems = []
     for error in exc.errors(include_url=False, include_input=False):
         name = "_".join(str(part) for part in error["loc"] if isinstance(part, str)).upper()
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "missing":
-            message = "is not set"
+        message = _plain(name, error)
         problems.append(f"{name} {message}" if name else message)
     if any(p.startswith("BOT_TOKEN is not set") for p in problems):
         problems.append(
@@ -233,3 +295,40 @@ def describe(exc: ValidationError) -> str:
             " or a line `BOT_TOKEN=...` in .env"
         )
     return "Configuration error: " + "; ".join(problems) + "."
+
+
+def _plain(name: str, error: ErrorDetails) -> str:
+    """One error in plain words, saying what a valid value looks like."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "is not set"
+    if kind.startswith("url_") and kind != "url_too_long":
+        example = URL_EXAMPLES.get(name, "https://example.org")
+        return f"must be a full address starting with http:// or https://, e.g. {example}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be a whole number"
+    if kind in ("float_parsing", "float_type"):
+        return "must be a number"
+    if kind == "finite_number":
+        return "must be a finite number (not nan or inf)"
+    bounds = {
+        "greater_than": ("more than", "gt"),
+        "greater_than_equal": ("at least", "ge"),
+        "less_than": ("less than", "lt"),
+        "less_than_equal": ("at most", "le"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        bound = ctx.get(key)
+        return (
+            f"must be {words} {bound:g}"
+            if isinstance(bound, float)
+            else f"must be {words} {bound}"
+        )
+    if kind == "literal_error":
+        return f"must be {str(ctx.get('expected', '')).replace(chr(39), '')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "bool_parsing":
+        return "must be true or false"
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -152,10 +152,12 @@ def client_timeout(connect: float, idle: float) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(total=None, connect=connect, sock_connect=connect, sock_read=idle)
 
 
-def http_error(status: int, body: str, *, backend: str, url: str) -> BackendError:
-    """Map a non-2xx answer to a typed error that quotes the server's own words."""
+def http_error(status: int, body: str, *, backend: str, url: str, hint: str = "") -> BackendError:
+    """Map a non-2xx answer to a typed error that quotes the server's own words (and `hint`,
+    what the operator should probably change)."""
     detail = " ".join(body.split())[:200]
     message = f"HTTP {status} from {url}" + (f": {detail}" if detail else "")
+    message += f" ({hint})" if hint else ""
     if status >= 500 or status in (408, 429):
         return BackendUnavailable(message, backend=backend, url=url)
     return BackendRejected(message, backend=backend, url=url)
@@ -232,12 +234,14 @@ async def open_stream(
     headers: Mapping[str, str],
     proxy: str | None = None,
     error_detail: Callable[[str], str] = _as_is,
+    hints: Mapping[int, str] | None = None,
 ) -> AsyncIterator[aiohttp.ClientResponse]:
     """POST `payload` as JSON and hand over the 2xx response to read inside the block.
 
     One place maps failures for every provider: a non-2xx answer becomes `http_error` (quoting
-    `error_detail(body)`), and aiohttp/timeout errors, even those raised while the caller reads
-    the body inside the block, become typed `BackendError`s naming `endpoint`.
+    `error_detail(body)`, and `hints[status]` if any), and aiohttp/timeout errors, even those
+    raised while the caller reads the body inside the block, become typed `BackendError`s
+    naming `endpoint`.
     """
     try:
         async with (
@@ -253,7 +257,8 @@ async def open_stream(
             if response.status >= 300:
                 body = await response.text(errors="replace")
                 detail = error_detail(body)
-                raise http_error(response.status, detail, backend=backend, url=endpoint)
+                hint = (hints or {}).get(response.status, "")
+                raise http_error(response.status, detail, backend=backend, url=endpoint, hint=hint)
             if response.content_type == "text/html":
                 # An error page with status 200 (a proxy, a captive portal, a dead service's
                 # parking page) is not an answer: showing it, or keeping it in history, is wrong.

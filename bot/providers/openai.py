@@ -148,6 +148,7 @@ class OpenAI(AsyncGeneratorProvider):
                 headers=headers,
                 proxy=proxy,
                 error_detail=error_message,
+                hints=not_found_hint(options.base_url),
             ) as response,
             aclosing(decode_stream(response.content.iter_any())) as texts,
         ):
@@ -168,6 +169,13 @@ class OpenAI(AsyncGeneratorProvider):
         # A clean end of body without [DONE] or a finish_reason means a cut-off answer.
         message = f"stream from {endpoint} ended before the answer finished"
         raise BackendUnavailable(message, backend=cls.name(), url=endpoint)
+
+
+def not_found_hint(base_url: str) -> dict[int, str]:
+    """A 404 from a base URL without /v1 is nearly always that /v1 is missing."""
+    if base_url.rstrip("/").endswith("/v1"):
+        return {}
+    return {404: f"OPENAI_BASE_URL usually ends in /v1: try {base_url.rstrip('/')}/v1"}
 
 
 def error_message(body: str) -> str:

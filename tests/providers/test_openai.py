@@ -246,3 +246,15 @@ async def test_body_ending_after_finish_reason_without_done_is_complete() -> Non
         body = f"data: {delta('whole')}\n\ndata: {finish}\n\n"
         mock.post(f"{url}/chat/completions", body=body, response_class=MockResponse)
         assert await collect(user("x"), url=url) == ["whole"]
+
+
+async def test_a_404_from_a_base_url_without_v1_says_to_add_it(server: FakeOpenAI) -> None:
+    root = server.url.removesuffix("/v1")
+    with pytest.raises(BackendRejected) as error:
+        await collect(user("hi"), url=root)
+    assert f"HTTP 404 from {root}/chat/completions" in str(error.value)
+    assert f"OPENAI_BASE_URL usually ends in /v1: try {root}/v1" in str(error.value)
+    server.push(Script(status=404, error_body="model 'x' not found"))
+    with pytest.raises(BackendRejected) as error:
+        await collect(user("hi"), url=server.url)  # with /v1, a 404 is about something else
+    assert "/v1:" not in str(error.value) and "model 'x' not found" in str(error.value)

@@ -174,6 +174,7 @@ class _FakeBackend:
         """Listen on a free port of 127.0.0.1 and set `url`."""
         app = web.Application()
         app.router.add_post(self.route, self._handle)
+        self.add_routes(app)
         runner = web.AppRunner(
             app, access_log=None, shutdown_timeout=2.0, handler_cancellation=True
         )
@@ -202,6 +203,9 @@ class _FakeBackend:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    def add_routes(self, app: web.Application) -> None:
+        """Endpoints a server has besides its chat route (none by default)."""
 
     # scripting -------------------------------------------------------------------------------
 
@@ -405,6 +409,17 @@ class FakeOpenAI(_FakeBackend):
     route = "/v1/chat/completions"
     prefix = "/v1"
     content_type = "text/event-stream; charset=utf-8"
+    model_lists = 0
+    """How many times `GET /v1/models` was asked."""
+
+    def add_routes(self, app: web.Application) -> None:
+        """`GET /v1/models`, which every OpenAI-compatible server answers (the bot probes it)."""
+        app.router.add_get(f"{self.prefix}/models", self._models)
+
+    async def _models(self, request: web.Request) -> web.Response:
+        self.model_lists += 1
+        model = {"id": "fake-model", "object": "model", "owned_by": "tests"}
+        return web.json_response({"object": "list", "data": [model]})
 
     def prompt(self, body: dict[str, Any]) -> str:
         for message in reversed(body.get("messages") or []):

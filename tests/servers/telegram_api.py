@@ -8,8 +8,9 @@ and answers like Telegram does where a bot's behaviour depends on it: message id
 normalisation, UTF-16 entity and text_link URL validation, "message is not modified", flood
 control with ``retry_after``, drafts, long polling, blocked users, groups upgraded to
 supergroups, users' files and chat administrators. Fault injection adds what Telegram does
-only sometimes: error answers (JSON, or a proxy's HTML page) and answers lost after the call
-took effect.
+only sometimes: error answers (JSON, or a proxy's HTML page), answers lost after the call
+took effect, slow answers for some chats or methods, updates sent twice, and a token revoked
+while the bot runs.
 
 Request handling is transport-independent: :meth:`FakeTelegram.dispatch` answers one call
 with a :class:`Reply`, the HTTP handler is a thin shell over it, and
@@ -1132,7 +1133,13 @@ class FakeTelegram:
         self._global_bucket: _Bucket | None = None
 
         self._updates: deque[dict[str, Any]] = deque()
+        self._delivered: dict[int, dict[str, Any]] = {}  # every update queued, by update_id
+        self._resends: list[dict[str, Any]] = []  # delivered again whatever the offset
         self._next_update_id = 1
+        self._chat_delays: dict[int, float] = {}
+        self._method_delays: dict[str, float] = {}  # lower-case method -> seconds
+        self._held = 0
+        self.abandoned = 0  # delayed calls whose client hung up before the answer (HTTP only)
         self._poll_generation = 0
         self._waiting_polls = 0
         self._changed = asyncio.Event()
@@ -1227,9 +1234,18 @@ class FakeTelegram:
         """Queue a raw update for getUpdates; assigns and returns its update_id."""
         update_id = self._next_update_id
         self._next_update_id += 1
-        self._updates.append({**update, "update_id": update_id})
+        queued = {**update, "update_id": update_id}
+        self._delivered[update_id] = queued
+        self._updates.append(queued)
         self._notify()
         return update_id
+
+    def resend(self, update_id: int) -> None:
+        """Deliver an update once more with the same update_id, at the head of the next
+        getUpdates answer whatever its offset, as Telegram does when it believes the bot never
+        received it (a webhook answer that timed out, a connection lost at the wrong moment)."""
+        self._resends.append(dict(self._delivered[update_id]))
+        self._notify()
 
     def add_message(
         self,
@@ -1623,6 +1639,38 @@ class FakeTelegram:
         """Calls whose answer never reached the client, in order."""
         return [call for call in self.calls if call.lost]
 
+    def delay_chat(self, chat_id: int, seconds: float) -> None:
+        """Calls to ``chat_id`` wait ``seconds`` after their arrival before they are carried out
+        and answered, like Telegram when one chat's calls are slow: the client may give up
+        first, and the call still takes effect. A new value applies to the calls waiting now
+        too, so 0 releases them."""
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        if seconds:
+            self._chat_delays[chat_id] = seconds
+        else:
+            self._chat_delays.pop(chat_id, None)
+        self._notify()
+
+    def delay_method(self, method: str, seconds: float) -> None:
+        """Calls of ``method`` wait ``seconds`` before they are answered; as ``delay_chat``."""
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        if seconds:
+            self._method_delays[method.lower()] = seconds
+        else:
+            self._method_delays.pop(method.lower(), None)
+        self._notify()
+
+    @property
+    def held(self) -> int:
+        """Calls waiting out a delay now (see ``delay_chat`` and ``delay_method``)."""
+        return self._held
+
+    def revoke_token(self) -> None:
+        """The owner revoked the token in @BotFather: every later call with it gets 401."""
+        self.token = f"{self.bot_id}:REVOKED-{self._next_update_id}"
+
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """The group ``old_chat_id`` became the supergroup ``new_chat_id`` (a new chat).
 
@@ -1797,6 +1845,46 @@ class FakeTelegram:
                         raw[key] = bytes(value).decode(errors="replace")
         return _normalise(raw)
 
+    async def _delay(
+        self, method: str, chat_id: int | None, gone: Callable[[], bool] | None
+    ) -> None:
+        """Wait out the delay set for this chat or method; the server closing ends it early.
+
+        A client that hangs up meanwhile is counted in ``abandoned`` (checked every 0.1 s);
+        the call is carried out all the same, as Telegram does.
+        """
+
+        def seconds() -> float:
+            return max(
+                self._method_delays.get(method, 0.0),
+                self._chat_delays.get(chat_id, 0.0) if chat_id is not None else 0.0,
+            )
+
+        if not seconds():
+            return
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()
+        self._held += 1
+        self._notify()
+        counted = False
+        try:
+            while not self._closing:
+                changed = self._changed
+                remaining = arrived + seconds() - loop.time()
+                if remaining <= 0:
+                    break
+                if gone is not None and not counted and gone():
+                    counted = True
+                    self.abandoned += 1
+                    self._notify()
+                step = remaining if gone is None or counted else min(remaining, 0.1)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(step):
+                        await changed.wait()
+        finally:
+            self._held -= 1
+            self._notify()
+
     def _blocked_error(self, chat_id: int) -> _ApiError:
         if chat_id > 0:
             return _ApiError(403, "Forbidden: bot was blocked by the user")
@@ -1852,6 +1940,7 @@ class FakeTelegram:
             request.match_info["method"],
             at,
             lambda: self._read_params(request),
+            gone=lambda: request.transport is None or request.transport.is_closing(),
         )
         if reply.lost:
             if request.transport is not None:
@@ -1878,8 +1967,12 @@ class FakeTelegram:
         name: str,
         at: float,
         read: Callable[[], Awaitable[dict[str, Any]]],
+        gone: Callable[[], bool] | None = None,
     ) -> Reply:
-        """Run one call, record it and build the reply every transport sends."""
+        """Run one call, record it and build the reply every transport sends.
+
+        ``gone`` tells whether the client has hung up (HTTP only), for ``abandoned``.
+        """
         spec = self._methods.get(name.lower())
         method = spec.name if spec is not None else name
         params: dict[str, Any] = {}
@@ -1894,6 +1987,7 @@ class FakeTelegram:
                 raise _ApiError(401, "Unauthorized")
             if spec is None:
                 raise _ApiError(404, "Not Found")
+            await self._delay(method.lower(), chat_id, gone)
             lost = _take(self._losses, method.lower(), chat_id) is not None
             deadline = self._deadlines.get(chat_id) if chat_id is not None else None
             if spec.write and deadline is not None and at < deadline:
@@ -1980,7 +2074,7 @@ class FakeTelegram:
         elif offset < 0:
             while len(self._updates) > -offset:
                 self._updates.popleft()
-        if timeout > 0 and not self._updates and not self._closing:
+        if timeout > 0 and not self._updates and not self._resends and not self._closing:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + timeout
             self._waiting_polls += 1
@@ -1988,7 +2082,12 @@ class FakeTelegram:
             try:
                 while True:
                     changed = self._changed
-                    if self._updates or self._closing or generation != self._poll_generation:
+                    if (
+                        self._updates
+                        or self._resends
+                        or self._closing
+                        or generation != self._poll_generation
+                    ):
                         break
                     remaining = deadline - loop.time()
                     if remaining <= 0:
@@ -2002,7 +2101,8 @@ class FakeTelegram:
                 self._waiting_polls -= 1
             if generation != self._poll_generation:
                 raise _ApiError(409, CONFLICT_POLL)
-        return list(islice(self._updates, limit))
+        resent, self._resends = self._resends[:limit], self._resends[limit:]
+        return resent + list(islice(self._updates, limit - len(resent)))
 
     async def _m_set_webhook(self, params: dict[str, Any], at: float) -> Any:
         url = params.get("url") or ""

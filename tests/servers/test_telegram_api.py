@@ -1123,3 +1123,66 @@ async def test_chat_members_and_administrators(server: FakeTelegram, bot: Bot) -
     assert isinstance(await bot.get_chat_member(GROUP, 2001), ChatMemberMember)
     assert isinstance(await bot.get_chat_member(GROUP, 2000), ChatMemberMember)
     assert [m.user.id for m in await bot.get_chat_administrators(GROUP)] == [2002]
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_a_delayed_chat_is_slow_alone_and_its_calls_still_take_effect(
+    server: FakeTelegram, transport: Transport
+) -> None:
+    client = make_bot(server, transport=transport)
+    try:
+        server.delay_chat(CHAT, 30)
+        slow = asyncio.create_task(client.send_message(CHAT, "slow"))
+        await server.wait_for(lambda: server.held == 1)
+        await client.send_message(CHAT + 1, "not held up")
+        assert server.visible_texts(CHAT + 1) == ["not held up"]
+        assert server.visible_texts(CHAT) == []
+        server.delay_method("getMe", 0.2)
+        started = time.monotonic()
+        await client.get_me()
+        assert time.monotonic() - started >= 0.2
+        assert server.held == 1
+        if transport == "http":  # in-process, cancelling the client cancels the call
+            slow.cancel()  # the client gives up; Telegram still carries the call out
+            await asyncio.gather(slow, return_exceptions=True)
+            await server.wait_for(lambda: server.abandoned == 1)
+        server.delay_chat(CHAT, 0)  # releases the call waiting now
+        await server.wait_for(lambda: server.visible_texts(CHAT) == ["slow"])
+        assert server.held == 0
+        await asyncio.gather(slow, return_exceptions=True)
+    finally:
+        await client.session.close()
+
+
+async def test_a_delayed_call_ends_when_the_server_closes() -> None:
+    async with FakeTelegram() as tg:
+        client = make_bot(tg)
+        tg.delay_method("getMe", 60)
+        call = asyncio.create_task(client.get_me())
+        await tg.wait_for(lambda: tg.held == 1)
+        await tg.close()
+        await asyncio.wait_for(asyncio.gather(call, return_exceptions=True), 10)
+        await client.session.close()
+    assert tg.held == 0
+
+
+async def test_resend_delivers_an_update_again_with_the_same_id(
+    server: FakeTelegram, bot: Bot
+) -> None:
+    server.add_message(CHAT, "once")
+    updates = await bot.get_updates(timeout=0)
+    first = updates[0].update_id
+    server.resend(first)
+    again = await bot.get_updates(offset=first + 1, timeout=0)
+    assert [u.update_id for u in again] == [first]
+    assert again[0].message is not None and again[0].message.text == "once"
+
+
+async def test_a_revoked_token_is_unauthorized_from_then_on(
+    server: FakeTelegram, bot: Bot
+) -> None:
+    await bot.get_me()
+    server.revoke_token()
+    with pytest.raises(TelegramUnauthorizedError):
+        await bot.get_me()
+    assert [c.status for c in server.calls] == [200, 401]

@@ -34,17 +34,41 @@ def base_env(telegram: FakeTelegram, cromicle: FakeCromicle, **extra: str) -> di
     return env
 
 
+def webhook_env(port: int, secret: str = "s" * 40) -> dict[str, str]:
+    """The settings of webhook mode, listening on 127.0.0.1:`port` at /hook."""
+    return {
+        "WEBHOOK_URL": "https://bot.example.invalid/hook",
+        "WEBHOOK_SECRET": secret,
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_PATH": "/hook",
+    }
+
+
 class BotProcess:
     """A running `python -m bot`; `stop()` signals it and collects its stderr."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
-        self.stderr = b""
+        self.stderr = b""  # the whole log once stopped; the lines read so far before that
+
+    async def log_line(self, text: str, timeout: float = 30) -> str:
+        """Read the log until a line containing `text` comes; that line."""
+        assert self.process.stderr is not None
+        async with asyncio.timeout(timeout):
+            while True:
+                line = await self.process.stderr.readline()
+                if not line:
+                    raise AssertionError(f"the bot exited without logging {text!r}")
+                self.stderr += line
+                if text in line.decode():
+                    return line.decode()
 
     async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
         if self.process.returncode is None:
             self.process.send_signal(sig)
-        _, self.stderr = await asyncio.wait_for(self.process.communicate(), timeout)
+        _, rest = await asyncio.wait_for(self.process.communicate(), timeout)
+        self.stderr += rest
         assert self.process.returncode is not None
         return self.process.returncode
 

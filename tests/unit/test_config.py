@@ -69,3 +69,58 @@ def test_readme_documents_every_setting() -> None:
     readme = (EXAMPLE.parent / "README.md").read_text()
     missing = [n.upper() for n in Settings.model_fields if f"`{n.upper()}`" not in readme]
     assert missing == []
+
+
+JARGON = ("Input should", "relative URL", "pattern", "unable to parse", "Value error", "type=")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("TELEGRAM_API_URL", "api.telegram.org", "starting with http:// or https://"),
+        ("CROMICLE_URL", "localhost:8080", "e.g. http://localhost:8080"),
+        ("PROXY", "127.0.0.1:3128", "starting with http://"),
+        ("WEBHOOK_PATH", "webhook", "must start with /"),
+        ("WEBHOOK_PORT", "http", "whole number"),
+        ("TELEGRAM_RATE", "nan", "finite number"),
+        ("HISTORY_TTL", "inf", "finite number"),
+        ("BACKEND_TIMEOUT", "soon", "must be a number"),
+        ("SHUTDOWN_GRACE", "1000", "at most 600"),
+        ("TELEGRAM_RATE", "0", "more than 0"),
+        ("STREAM_MODE", "draft", "must be auto or edit"),
+        ("ALLOWED_USERS", "12,abc", "'abc', which is not a numeric user id"),
+        ("ALLOWED_USERS", "@alice", "not @usernames"),
+        ("ALLOWED_CHATS", "-100x", "'-100x', which is not a numeric chat id"),
+        ("MODEL", "  ", "must not be empty"),
+    ],
+)
+def test_every_invalid_value_is_explained_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    message = str(error.value)
+    assert f"{name} " in message and words in message
+    assert not [word for word in JARGON if word in message], message
+
+
+def test_the_first_command_and_the_examples_name_the_backend_beside_the_token() -> None:
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    run, test = [line for line in readme.splitlines() if line.startswith("python3 -m venv")][:2]
+    assert "python -m bot" in run and "python -m pytest" in test
+    assert "BOT_TOKEN=" in run and "BACKEND=" in run and "OPENAI_BASE_URL=" in run
+    docker = readme[readme.index("## Docker") :]
+    assert "cp .env.example .env" in docker and "CROMICLE_URL or OPENAI_BASE_URL" in docker
+    header = EXAMPLE.read_text().split("\n\n")[0]
+    assert "BOT_TOKEN" in header and "CROMICLE_URL" in header and "OPENAI_BASE_URL" in header
+
+
+def test_readme_examples_are_values_a_dot_env_file_can_hold() -> None:
+    # .env is read as plain text: `$(openssl rand -hex 32)` would be the secret itself.
+    readme = (EXAMPLE.parent / "README.md").read_text()
+    secrets = re.findall(r"^WEBHOOK_SECRET=(\S+)", readme, flags=re.MULTILINE)
+    assert secrets
+    for secret in secrets:
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32,}", secret), secret

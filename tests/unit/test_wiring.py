@@ -1,0 +1,88 @@
+"""Settings reach the components built from them: each value is read back from the objects
+`application()` builds, so a setting that stops being passed on fails here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from aiogram.client.session.aiohttp import AiohttpSession
+
+from bot.app import application
+from bot.config import Settings
+from bot.delivery import REQUEST_TIMEOUT
+from bot.history import HistoryStore
+from bot.pacing import WriteBudget
+from bot.providers.base import Backend
+from bot.providers.chain import FailoverChain
+
+TOKEN = "123456:TEST-TOKEN"
+
+
+def settings(**values: Any) -> Settings:
+    return Settings(_env_file=None, bot_token=TOKEN, **values)
+
+
+async def test_backend_settings_reach_every_backend_of_the_chain() -> None:
+    built = settings(
+        backend="openai,cromicle",
+        proxy="http://user:pass@127.0.0.1:3128",
+        backend_connect_timeout=3.5,
+        backend_timeout=42,
+        backend_retries=4,
+        openai_base_url="http://127.0.0.1:1/v1",
+        openai_api_key="sk-wired",
+        cromicle_url="http://127.0.0.1:2",
+        model="wired-model",
+    )
+    async with application(built) as (_, dispatcher):
+        chain = dispatcher["conversations"].backend
+        assert isinstance(chain, FailoverChain)
+        assert chain.retries == 4
+        openai, cromicle = chain.backends
+        assert isinstance(openai, Backend) and isinstance(cromicle, Backend)
+        for backend in (openai, cromicle):
+            assert backend.proxy == "http://user:pass@127.0.0.1:3128/"
+            assert backend.connect_timeout == 3.5
+            assert backend.timeout == 42
+            assert backend.model == "wired-model"
+        assert openai.url == "http://127.0.0.1:1/v1"
+        assert openai.options == {"api_key": "sk-wired"}
+        assert cromicle.url == "http://127.0.0.1:2"
+
+
+async def test_conversation_and_pacing_settings_reach_their_stores() -> None:
+    built = settings(
+        history_ttl=123.5,
+        history_max_messages=7,
+        history_max_chars=900,
+        max_chats=55,
+        system_prompt="be brief",
+        telegram_rate=12,
+        private_chat_interval=0.7,
+        group_chat_interval=4.4,
+        rate_limit_per_minute=9,
+    )
+    async with application(built) as (_, dispatcher):
+        history = dispatcher["history"]
+        assert isinstance(history, HistoryStore)
+        assert (history.ttl, history.max_messages, history.max_chars) == (123.5, 7, 900)
+        assert (history.max_chats, history.system_prompt) == (55, "be brief")
+        budget = dispatcher["budget"]
+        assert isinstance(budget, WriteBudget)
+        assert budget.slot == 1 / 12
+        assert (budget.private_interval, budget.group_interval) == (0.7, 4.4)
+        assert dispatcher["limiter"].per_minute == 9
+        assert dispatcher["limiter"].max_users == 55
+
+
+async def test_the_bot_api_pool_holds_every_call_the_write_budget_allows_to_hang() -> None:
+    # TELEGRAM_RATE calls may start each second and each may take REQUEST_TIMEOUT seconds;
+    # getUpdates needs a connection on top, or a few slow chats stop the bot from polling.
+    async with application(settings(telegram_rate=45)) as (bot, _):
+        session = bot.session
+        assert isinstance(session, AiohttpSession)
+        assert session.timeout == REQUEST_TIMEOUT
+        client = await session.create_session()
+        assert isinstance(client.connector, aiohttp.TCPConnector)
+        assert client.connector.limit > 45 * REQUEST_TIMEOUT
