@@ -119,6 +119,8 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         history, build_backend(settings, session), delivery, vision=vision
     )
     dispatcher = Dispatcher(
+        # No handler keeps FSM state; aiogram's storage would keep a record per chat forever.
+        disable_fsm=True,
         settings=settings,
         background=BackgroundTasks(),
         budget=budget,

@@ -86,3 +86,25 @@ async def test_the_bot_api_pool_holds_every_call_the_write_budget_allows_to_hang
         client = await session.create_session()
         assert isinstance(client.connector, aiohttp.TCPConnector)
         assert client.connector.limit > 45 * REQUEST_TIMEOUT
+
+
+async def test_updates_from_many_chats_leave_no_record_per_chat_behind() -> None:
+    # aiogram's FSM middleware would keep a (never used) state record per chat past MAX_CHATS.
+    from aiogram.types import Chat, Message, Update, User
+
+    # Edited messages reach the update middlewares but no handler: nothing is sent anywhere.
+    local = settings(telegram_api_url="http://127.0.0.1:9")
+    async with application(local) as (bot, dispatcher):
+        for chat_id in range(2, 302):
+            user = User(id=chat_id, is_bot=False, first_name="u")
+            message = Message(
+                message_id=1,
+                date=0,
+                chat=Chat(id=chat_id, type="private"),
+                from_user=user,
+                text="hi",
+            )
+            update = Update(update_id=chat_id, edited_message=message)
+            await dispatcher.feed_update(bot, update)
+        storage = dispatcher.storage
+        assert not getattr(storage, "storage", {}), "a record per chat is kept"
