@@ -14,6 +14,7 @@ from bot.check import run_checks
 from bot.config import SettingsError, load_settings
 from bot.health import check_health
 from bot.logs import setup_logging
+from bot.replicas.runtime import StoreUnavailable
 from bot.session import TokenRejected
 from bot.startup import StartRefused
 
@@ -29,7 +30,8 @@ Settings are environment variables, or lines in a .env file in the working direc
 is described in README.md, section "Settings" (and in .env.example, with its default).
 
 Exit statuses: 0 stopped (SIGTERM, SIGINT) or all checks passed; 1 a check failed or an
-unexpected error; 2 a configuration error; 3 Telegram rejected BOT_TOKEN."""
+unexpected error; 2 a configuration error; 3 Telegram rejected BOT_TOKEN; 4 Redis (REDIS_URL)
+cannot be reached at start."""
 
 EXIT_STOPPED = 0
 """Stopped by SIGTERM or SIGINT, after the answers in progress ended."""
@@ -37,6 +39,8 @@ EXIT_CONFIGURATION = 2
 """A setting is missing or invalid, or the Bot API refused one for good at start (a 4xx)."""
 EXIT_TOKEN_REJECTED = 3
 """Telegram rejected BOT_TOKEN (401), at start or later: restarting cannot help."""
+EXIT_STORE_UNAVAILABLE = 4
+"""REDIS_URL is set but Redis cannot be reached at start: restarting helps once it is up."""
 
 log = logging.getLogger("bot")
 
@@ -85,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     except StartRefused as exc:
         log.error("Configuration error: %s.", exc)
         return EXIT_CONFIGURATION
+    except StoreUnavailable as exc:
+        log.error("%s", exc)
+        return EXIT_STORE_UNAVAILABLE
     return EXIT_STOPPED
 
 

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
+import redis.asyncio as redis
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import BotCommand
@@ -17,7 +18,7 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import AccessPolicy, RateLimiter
+from bot.guard import AccessPolicy, QuestionLimit, RateLimiter
 from bot.health import Heartbeat
 from bot.history import HistoryStore
 from bot.pacing import WriteBudget
@@ -27,6 +28,9 @@ from bot.providers.base import AsyncGeneratorProvider, Backend, ChatBackend
 from bot.providers.chain import FailoverChain
 from bot.providers.cromicle import Cromicle
 from bot.providers.openai import OpenAI
+from bot.replicas.chats import RedisChats
+from bot.replicas.limits import SharedRateLimiter
+from bot.replicas.runtime import Replica, connect
 from bot.session import TokenRejected, TokenWatch, build_session, explain
 from bot.startup import (
     BackgroundTasks,
@@ -94,8 +98,16 @@ def build_backend(settings: Settings, session: aiohttp.ClientSession) -> ChatBac
     return FailoverChain(backends, retries=settings.backend_retries)
 
 
-def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSession) -> Dispatcher:
-    """The Dispatcher with every router and the shared objects handlers ask for by name."""
+def build_dispatcher(
+    settings: Settings,
+    bot: Bot,
+    session: aiohttp.ClientSession,
+    store: redis.Redis | None = None,
+) -> Dispatcher:
+    """The Dispatcher with every router and the shared objects handlers ask for by name.
+
+    With `store` (REDIS_URL) chat records and the question limit live in Redis, and a Replica
+    (dispatcher["replica"]) feeds the Dispatcher the updates of the chats it holds."""
     budget = WriteBudget(
         settings.telegram_rate, settings.private_chat_interval, settings.group_chat_interval
     )
@@ -112,6 +124,12 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         max_chars=settings.history_max_chars,
         max_chats=settings.max_chats,
         ttl=settings.history_ttl,
+        records=RedisChats(store, settings.history_ttl) if store is not None else None,
+    )
+    limiter: QuestionLimit = (
+        SharedRateLimiter(store, settings.rate_limit_per_minute)
+        if store is not None
+        else RateLimiter(settings.rate_limit_per_minute, max_users=settings.max_chats)
     )
     first = PROVIDERS[settings.backend[0]]
     vision = settings.vision == "auto" and first.supports_vision
@@ -127,7 +145,9 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
         delivery=delivery,
         history=history,
         conversations=conversations,
-        limiter=RateLimiter(settings.rate_limit_per_minute, max_users=settings.max_chats),
+        limiter=limiter,
+        heartbeat=Heartbeat(settings.heartbeat_file),
+        replica=None,
     )
     dispatcher.update.outer_middleware(DropRepeatedUpdates(RecentUpdates()))
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
@@ -135,6 +155,16 @@ def build_dispatcher(settings: Settings, bot: Bot, session: aiohttp.ClientSessio
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
+    if store is not None:
+        dispatcher["replica"] = Replica(
+            store,
+            bot,
+            dispatcher,
+            delivery,
+            budget,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            alive=dispatcher["heartbeat"].touch,
+        )
     return dispatcher
 
 
@@ -171,32 +201,47 @@ async def _on_shutdown(
     budget: WriteBudget,
     settings: Settings,
     background: BackgroundTasks,
+    replica: Replica | None,
 ) -> None:
     """Let answers in progress finish (up to SHUTDOWN_GRACE), then end them with a note; a
-    question still waiting its turn gets "please ask again"."""
+    question still waiting its turn gets "please ask again". A replica then acknowledges
+    its updates and frees its chats for the others."""
     await background.cancel()
-    if conversations.in_flight:
-        log.info("shutting down: %d questions in progress", conversations.in_flight)
-    await conversations.drain(settings.shutdown_grace)
+
+    async def drain() -> None:
+        if conversations.in_flight:
+            log.info("shutting down: %d questions in progress", conversations.in_flight)
+        await conversations.drain(settings.shutdown_grace)
+
+    if replica is not None:
+        await replica.stop(drain)
+    else:
+        await drain()
     await budget.close()
 
 
 @contextlib.asynccontextmanager
 async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """Bot and Dispatcher with their sessions, closed on exit.
+    """Bot and Dispatcher with their sessions (and Redis, with REDIS_URL), closed on exit.
 
     The dispatcher's `token_watch` sees a 401 on any Bot API call; runners stop on it.
+    Raises StoreUnavailable when REDIS_URL is set and Redis does not answer.
     """
+    store = await connect(settings.redis_url.get_secret_value()) if settings.redis_url else None
     bot = build_bot(settings)
     watch = TokenWatch()
     bot.session.middleware(watch)
-    async with backend_session() as session:
-        try:
-            dispatcher = build_dispatcher(settings, bot, session)
-            dispatcher["token_watch"] = watch
-            yield bot, dispatcher
-        finally:
-            await bot.session.close()
+    try:
+        async with backend_session() as session:
+            try:
+                dispatcher = build_dispatcher(settings, bot, session, store)
+                dispatcher["token_watch"] = watch
+                yield bot, dispatcher
+            finally:
+                await bot.session.close()
+    finally:
+        if store is not None:
+            await store.aclose()
 
 
 async def start_up(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
@@ -232,7 +277,10 @@ async def run_polling(settings: Settings, stop: asyncio.Event) -> None:
         if not await unless_stopped(prepare(), stop):
             await dispatcher["background"].cancel()
             return
-        heartbeat = Heartbeat(settings.heartbeat_file)
+        if dispatcher["replica"] is not None:
+            await _run_replica(bot, dispatcher, stop, polling=True)
+            return
+        heartbeat: Heartbeat = dispatcher["heartbeat"]
         heartbeat.clear()  # a file left by an earlier run must not pass for this one
         bot.session.middleware(heartbeat)
         polling = dispatcher.start_polling(
@@ -252,6 +300,31 @@ async def run_polling(settings: Settings, stop: asyncio.Event) -> None:
             heartbeat.clear()
         if watch.rejected.is_set():
             raise TokenRejected(settings.api_base)
+
+
+async def _run_replica(
+    bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event, *, polling: bool
+) -> None:
+    """REDIS_URL in polling mode: one replica polls for all, each answers the chats it holds."""
+    watch: TokenWatch = dispatcher["token_watch"]
+    replica: Replica = dispatcher["replica"]
+    heartbeat: Heartbeat = dispatcher["heartbeat"]
+    heartbeat.clear()
+    bot.session.middleware(heartbeat)
+    data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
+    await dispatcher.emit_startup(bot=bot, **data)
+    try:
+        await replica.start(polling=polling)
+
+        async def stop_now() -> None:
+            stop.set()
+
+        await run_until(stop.wait(), stop_now, watch.rejected)
+    finally:
+        await dispatcher.emit_shutdown(bot=bot, **data)
+        heartbeat.clear()
+    if watch.rejected.is_set():
+        raise TokenRejected(dispatcher["settings"].api_base)
 
 
 async def run_webhook(settings: Settings, stop: asyncio.Event) -> None:
@@ -285,6 +358,8 @@ async def run_webhook(settings: Settings, stop: asyncio.Event) -> None:
         try:
             await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
             await dispatcher.emit_startup(bot=bot, **data)
+            if dispatcher["replica"] is not None:
+                await dispatcher["replica"].start(polling=False)
             if await unless_stopped(set_webhook, stop):
                 log.info(
                     "webhook mode: listening on %s:%s%s",

@@ -6,7 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AnyHttpUrl,
@@ -152,6 +152,12 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = Field(default="/webhook")
 
+    # Replicas (everything in this process when REDIS_URL is empty)
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="redis://[:password@]host:port/db: history, update queue and leases in Redis",
+    )
+
     # Process
     shutdown_grace: float = Field(default=20.0, ge=0, le=600)
     _system_text: str = PrivateAttr("")
@@ -233,6 +239,20 @@ class Settings(BaseSettings):
                 )
         return self
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        url = value.get_secret_value().strip()
+        scheme = url.partition("://")[0] if "://" in url else ""
+        if scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(
+                "must be a Redis address such as redis://localhost:6379/0 (or rediss://, "
+                "unix://); leave it empty to keep everything in this process"
+            )
+        return SecretStr(url)
+
     @model_validator(mode="after")
     def _read_system_prompt_file(self) -> Settings:
         if self.system_prompt_file is not None:
@@ -252,6 +272,7 @@ class Settings(BaseSettings):
     def system_text(self) -> str:
         """The system message: SYSTEM_PROMPT_FILE's content when set, else SYSTEM_PROMPT."""
         return self._system_text
+
     def secrets(self) -> list[str]:
         """Every value the log must never show: the token, the API key, the webhook secret
         and the proxy's credentials (as written, and decoded)."""
@@ -263,6 +284,10 @@ class Settings(BaseSettings):
             user = self.proxy.username or ""
             found += [f"{user}:{self.proxy.password}", self.proxy.password]
             found += [unquote(f"{user}:{self.proxy.password}"), unquote(self.proxy.password)]
+        if self.redis_url is not None:
+            password = urlsplit(self.redis_url.get_secret_value()).password
+            if password:
+                found += [password, unquote(password)]
         return sorted({s for s in found if s}, key=len, reverse=True)
 
     @property

@@ -16,6 +16,7 @@ from bot.pictures import Picture
 from bot.plan import Ending, Note
 from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
 from bot.reasoning import split_thinking
+from bot.replicas.fence import in_line
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Conversations:
         chat = self.history.chat(key)
         epoch = chat.epoch
         with self._tracked():
+            in_line()  # nothing awaits between this and the lock's line: order is kept
             async with chat.lock:
                 if chat.epoch != epoch:
                     return None  # the user reset the chat while this message waited its turn
@@ -87,6 +89,7 @@ class Conversations:
         chat = self.history.chat(key)
         epoch = chat.epoch
         with self._tracked():
+            in_line()  # nothing awaits between this and the lock's line: order is kept
             async with chat.lock:
                 if chat.epoch != epoch:
                     return False

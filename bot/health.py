@@ -57,14 +57,21 @@ class Heartbeat(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         result = await make_request(bot, method)
-        now = time.monotonic()
-        if isinstance(method, GetUpdates) and now - self._last >= TOUCH_EVERY:
-            self._last = now
-            try:
-                self.path.touch()
-            except OSError as exc:  # a health check that cannot be written must not stop polling
-                log.warning("cannot write HEARTBEAT_FILE %s: %s", self.path, exc.strerror)
+        if isinstance(method, GetUpdates):
+            self.touch()
         return result
+
+    def touch(self) -> None:
+        """Alive: polling worked (or, with REDIS_URL, this replica's leases were renewed:
+        only one replica polls)."""
+        now = time.monotonic()
+        if now - self._last < TOUCH_EVERY:
+            return
+        self._last = now
+        try:
+            self.path.touch()
+        except OSError as exc:  # a health check that cannot be written must not stop polling
+            log.warning("cannot write HEARTBEAT_FILE %s: %s", self.path, exc.strerror)
 
 
 def check_health(settings: Settings, now: float | None = None) -> tuple[bool, str]:

@@ -5,6 +5,9 @@ without the secret it is refused (401) unread; a body over MAX_BODY is refused (
 is read whole; one that is not a JSON update is refused (400) with one log line, never a
 traceback. An update aiogram cannot read (a field of the wrong type, from a newer Bot API) is
 acknowledged and skipped: refusing it would make Telegram send it again and again.
+
+With REDIS_URL an update is queued in Redis (bot/replicas) rather than handled here, since
+another replica may hold its chat; Redis unreachable gets a 503 so that Telegram retries.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from bot.config import Settings
 from bot.updates import readable, update_id_of
@@ -70,10 +74,22 @@ def webhook_app(
         if skipped is not None:
             log.warning("skipped update %d: aiogram cannot read it", skipped)
             return web.json_response({})
-        return await endpoint.handle(request)  # reads the body aiohttp has kept
+        replica = dispatcher["replica"]
+        if replica is None:
+            return await endpoint.handle(request)  # reads the body aiohttp has kept
+        try:  # REDIS_URL: queued for the replica that holds the chat (perhaps this one)
+            await replica.publish(json.loads(body))
+        except (RedisError, OSError) as exc:
+            # Telegram keeps the update and posts it again later: nothing is lost.
+            log.warning("webhook: Redis unreachable (%s); update left with Telegram", exc)
+            return web.Response(status=503, text="store unavailable")
+        return web.json_response({})
 
     async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"ok": True, "answering": dispatcher["delivery"].active})
+        status: dict[str, object] = {"ok": True, "answering": dispatcher["delivery"].active}
+        if dispatcher["replica"] is not None:
+            status.update(dispatcher["replica"].status())
+        return web.json_response(status)
 
     app.router.add_post(settings.webhook_path, receive)
     app.router.add_get("/healthz", healthz)

@@ -9,6 +9,7 @@ import contextlib
 import logging
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 import redis.asyncio as redis
@@ -69,6 +70,7 @@ class Replica:
         budget: WriteBudget,
         *,
         allowed_updates: list[str] | None = None,
+        alive: Callable[[], None] = lambda: None,
     ) -> None:
         self.client = client
         self.bot = bot
@@ -78,7 +80,12 @@ class Replica:
         self.allowed_updates = allowed_updates
         self.name = f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
         self.runner = ShardRunner(
-            client, self.name, self.feed, on_share=budget.set_share, on_lost=self._lost
+            client,
+            self.name,
+            self.feed,
+            on_share=budget.set_share,
+            on_lost=self._lost,
+            on_tick=alive,
         )
         self._tasks: list[asyncio.Task[None]] = []
 
@@ -89,15 +96,20 @@ class Replica:
             self._tasks.append(asyncio.create_task(self._poll(), name="poller"))
         log.info("replica %s: sharing the bot through Redis", self.name)
 
-    async def stop(self, grace: float) -> None:
-        """Stop polling and reading; updates in hand may finish for `grace` s; the rest is
-        left for another replica."""
+    async def stop(self, drain: Callable[[], Awaitable[None]]) -> None:
+        """Shutdown: stop polling and reading; `drain()` lets answers in progress finish or
+        end visibly (and tells queued questions to ask again); then the updates are
+        acknowledged and the leases freed for the other replicas."""
         for task in self._tasks[1:]:
             task.cancel()
-        await self.runner.stop(grace)
+        await self.runner.stop(drain)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def status(self) -> dict[str, object]:
+        """For /healthz: this replica's name and the shards it holds."""
+        return {"replica": self.name, "shards": self.runner.shards}
 
     async def publish(self, update: dict[str, object]) -> bool:
         """Queue an update from the webhook; False for one Telegram sent twice."""

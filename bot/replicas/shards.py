@@ -28,7 +28,7 @@ from typing import Any
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
-from bot.replicas.fence import FENCE
+from bot.replicas.fence import FENCE, IN_LINE
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ RENEW_EVERY = 1.0
 STREAM_LENGTH = 10_000
 """Entries kept per stream (acknowledged ones are trimmed first)."""
 GROUP = "bot"
+ACK_GRACE = 5.0
+"""Seconds, at shutdown, for handlers whose answers have ended to acknowledge their updates."""
 
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -122,7 +124,8 @@ class ShardRunner:
 
     `on_share(fraction)` is told the fraction of all shards held, so the write budget can use
     that fraction of Telegram's global rate; `on_lost(shard)` when a lease was lost (Redis
-    unreachable, or renewed too late), so answers under it can end with a note.
+    unreachable, or renewed too late), so answers under it can end with a note; `on_tick()`
+    after each successful renewal round (the health check's heartbeat).
     """
 
     def __init__(
@@ -133,6 +136,7 @@ class ShardRunner:
         *,
         on_share: Callable[[float], None] = lambda _: None,
         on_lost: Callable[[int], None] = lambda _: None,
+        on_tick: Callable[[], None] = lambda: None,
         lease: float = LEASE_SECONDS,
         renew: float = RENEW_EVERY,
     ) -> None:
@@ -141,11 +145,14 @@ class ShardRunner:
         self.feed = feed
         self.on_share = on_share
         self.on_lost = on_lost
+        self.on_tick = on_tick
         self.lease, self.renew = lease, renew
         self.tokens: dict[int, str] = {}
         self._readers: dict[int, asyncio.Task[None]] = {}
         self._handling: dict[int, set[asyncio.Task[None]]] = {}
         self._leaving: dict[int, asyncio.Task[None]] = {}
+        self._lines: dict[int | None, asyncio.Event] = {}
+        """Per chat, the event its newest update sets once in line (see fence.IN_LINE)."""
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
         self._stopping = False
@@ -160,6 +167,7 @@ class ShardRunner:
         while not self._stopping:
             try:
                 await self._tick()
+                self.on_tick()
             except (RedisError, OSError) as exc:
                 log.warning("Redis unreachable (%s); retrying", exc)
                 for shard in list(self.tokens):
@@ -167,15 +175,17 @@ class ShardRunner:
                 await asyncio.sleep(self.renew)
             await asyncio.sleep(self.renew)
 
-    async def stop(self, grace: float) -> None:
-        """Shutdown: read nothing more, let updates in hand finish for `grace` seconds, then
-        free the leases; whatever was not finished is taken over by another replica."""
+    async def stop(self, drain: Callable[[], Awaitable[None]]) -> None:
+        """Shutdown: read nothing more; `drain()` ends the answers in hand (finished, or cut
+        with a note); their updates are acknowledged, then the leases freed. An update
+        still unfinished after that is left pending for the replica that takes the shard."""
         self._stopping = True
         for reader in self._readers.values():
             reader.cancel()
+        await drain()
         handling = [task for tasks in self._handling.values() for task in tasks]
         if handling:
-            await asyncio.wait(handling, timeout=grace)
+            await asyncio.wait(handling, timeout=ACK_GRACE)
         for shard in list(self.tokens):
             with contextlib.suppress(RedisError, OSError):
                 await self._release(keys=[lease_key(shard)], args=[self.tokens[shard]])
@@ -298,16 +308,38 @@ class ShardRunner:
                 retried = entry in claimed
                 shown = retried and bool(await self.client.exists(f"bot:shown:{entry}"))
                 delivery = Delivery(shard, entry, update, retried, shown)
-                task = asyncio.create_task(self._handle(delivery, token))
+                chat = update_chat(update)
+                after, line = self._lines.get(chat), asyncio.Event()
+                self._lines[chat] = line
+                task = asyncio.create_task(self._handle(delivery, token, chat, after, line))
                 self._handling.setdefault(shard, set()).add(task)
                 task.add_done_callback(self._handling[shard].discard)
 
-    async def _handle(self, delivery: Delivery, token: str) -> None:
+    async def _handle(
+        self,
+        delivery: Delivery,
+        token: str,
+        chat: int | None,
+        after: asyncio.Event | None,
+        line: asyncio.Event,
+    ) -> None:
+        """Feed one update once the chat's previous one is in line; acknowledge it when its
+        handler has ended, if the lease it was read under is still ours."""
         FENCE.set((lease_key(delivery.shard), token))
+        IN_LINE.set(line)
         try:
+            if after is not None:
+                await after.wait()
             await self.feed(delivery)
+        except (RedisError, OSError) as exc:  # left pending: answered once Redis is back
+            log.warning("update %s waits for Redis: %s", delivery.update.get("update_id"), exc)
+            return
         except Exception:  # a handler bug must not stop the shard; the update is done
             log.exception("update %s failed", delivery.update.get("update_id"))
+        finally:
+            line.set()
+            if self._lines.get(chat) is line:
+                del self._lines[chat]
         if self.tokens.get(delivery.shard) != token:
             return  # the lease is gone: the next holder answers it again
         with contextlib.suppress(RedisError, OSError):

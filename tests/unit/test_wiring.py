@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.types import Chat, Message, Update, User
 
 from bot.app import application
 from bot.config import Settings
@@ -90,8 +92,6 @@ async def test_the_bot_api_pool_holds_every_call_the_write_budget_allows_to_hang
 
 async def test_updates_from_many_chats_leave_no_record_per_chat_behind() -> None:
     # aiogram's FSM middleware would keep a (never used) state record per chat past MAX_CHATS.
-    from aiogram.types import Chat, Message, Update, User
-
     # Edited messages reach the update middlewares but no handler: nothing is sent anywhere.
     local = settings(telegram_api_url="http://127.0.0.1:9")
     async with application(local) as (bot, dispatcher):
@@ -99,7 +99,7 @@ async def test_updates_from_many_chats_leave_no_record_per_chat_behind() -> None
             user = User(id=chat_id, is_bot=False, first_name="u")
             message = Message(
                 message_id=1,
-                date=0,
+                date=datetime.now(UTC),
                 chat=Chat(id=chat_id, type="private"),
                 from_user=user,
                 text="hi",
