@@ -149,7 +149,8 @@ def build_dispatcher(
         heartbeat=Heartbeat(settings.heartbeat_file),
         replica=None,
     )
-    dispatcher.update.outer_middleware(DropRepeatedUpdates(RecentUpdates()))
+    if store is None:  # with Redis, updates are de-duplicated when queued, for all replicas
+        dispatcher.update.outer_middleware(DropRepeatedUpdates(RecentUpdates()))
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())

@@ -63,8 +63,8 @@ _EN: Final[dict[str, str]] = {
         "↻ The bot server answering this stopped before it finished; this is a second try."
     ),
     "lost_store": (
-        "⚠️ The answer was interrupted: the bot lost its connection to its database. Another "
-        "of its servers will answer."
+        "⚠️ The answer was interrupted: the bot lost its connection to its database. It will "
+        "answer again as soon as the connection is back."
     ),
     "thinking": "💭 Thinking…",
     "thoughts": "💭 Thoughts",
@@ -142,7 +142,8 @@ _RU: Final[dict[str, str]] = {
         "↻ Сервер бота, отвечавший на это, остановился, не закончив; это вторая попытка."
     ),
     "lost_store": (
-        "⚠️ Ответ прерван: бот потерял связь со своей базой данных. Ответит другой его сервер."
+        "⚠️ Ответ прерван: бот потерял связь со своей базой данных. Он ответит снова, как только "
+        "связь восстановится."
     ),
     "thinking": "💭 Размышляю…",
     "thoughts": "💭 Размышления",

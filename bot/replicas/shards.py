@@ -40,6 +40,8 @@ RENEW_EVERY = 1.0
 STREAM_LENGTH = 10_000
 """Entries kept per stream (acknowledged ones are trimmed first)."""
 GROUP = "bot"
+MAX_BACKOFF = 10.0
+"""Seconds between attempts to reach Redis again, at most."""
 ACK_GRACE = 5.0
 """Seconds, at shutdown, for handlers whose answers have ended to acknowledge their updates."""
 
@@ -163,16 +165,24 @@ class ShardRunner:
         return sorted(self.tokens)
 
     async def run(self) -> None:
-        """Keep a fair share of leases, renewed, until cancelled or stopped."""
+        """Keep a fair share of leases, renewed, until cancelled or stopped. Redis trouble
+        drops every lease (answers under them end with a note) and is retried with backoff."""
+        failures = 0
         while not self._stopping:
             try:
                 await self._tick()
                 self.on_tick()
             except (RedisError, OSError) as exc:
-                log.warning("Redis unreachable (%s); retrying", exc)
+                if not failures:
+                    log.warning("Redis unreachable (%s); retrying with backoff", exc)
+                failures += 1
                 for shard in list(self.tokens):
                     await self._drop(shard, lost=True)
-                await asyncio.sleep(self.renew)
+                await asyncio.sleep(min(MAX_BACKOFF, self.renew * 2 ** min(failures, 8)))
+                continue
+            if failures:
+                log.warning("Redis reachable again after %d failed attempts", failures)
+                failures = 0
             await asyncio.sleep(self.renew)
 
     async def stop(self, drain: Callable[[], Awaitable[None]]) -> None:
@@ -201,13 +211,25 @@ class ShardRunner:
         pipe.zcard("bot:replicas")
         _, _, live = await pipe.execute()
         self.round_trips += 1
-        for shard in list(self.tokens):  # renew first: losing a lease must be noticed fast
-            renewed = await self._renew(
-                keys=[lease_key(shard)], args=[self.tokens[shard], int(self.lease * 1000)]
+        held = list(self.tokens)
+        renewals = self.client.pipeline(transaction=False)
+        for shard in held:  # renew first, in one round trip: a lost lease is noticed fast
+            await self._renew(
+                keys=[lease_key(shard)],
+                args=[self.tokens[shard], int(self.lease * 1000)],
+                client=renewals,
             )
+        renewed_all = await renewals.execute() if held else []
+        self.round_trips += 1 if held else 0
+        for shard, renewed in zip(held, renewed_all, strict=True):
             if not renewed:
                 log.warning("lease on shard %d lost", shard)
                 await self._drop(shard, lost=True)
+        for shard, token in list(self.tokens.items()):  # a reader that Redis trouble ended
+            reader = self._readers.get(shard)
+            if shard not in self._leaving and reader is not None and reader.done():
+                await self._ensure_group(shard)
+                self._start_reading(shard, token)
         fair = math.ceil(SHARDS / max(1, int(live)))
         staying = [shard for shard in self.tokens if shard not in self._leaving]
         for shard in range(SHARDS):
@@ -230,11 +252,18 @@ class ShardRunner:
         if not await self.client.set(lease_key(shard), token, nx=True, px=lease_ms):
             return False
         self.tokens[shard] = token
-        with contextlib.suppress(ResponseError):  # BUSYGROUP: it exists
-            await self.client.xgroup_create(stream_key(shard), GROUP, id="0", mkstream=True)
-        self._readers[shard] = asyncio.create_task(self._read(shard, token))
+        await self._ensure_group(shard)
+        self._start_reading(shard, token)
         log.info("took shard %d", shard)
         return True
+
+    async def _ensure_group(self, shard: int) -> None:
+        """The stream's consumer group (again, after a Redis that lost its data)."""
+        with contextlib.suppress(ResponseError):  # BUSYGROUP: it exists
+            await self.client.xgroup_create(stream_key(shard), GROUP, id="0", mkstream=True)
+
+    def _start_reading(self, shard: int, token: str) -> None:
+        self._readers[shard] = asyncio.create_task(self._read(shard, token))
 
     async def _hand_over(self, shard: int) -> None:
         """Stop reading `shard`, finish what is in hand (the lease is still renewed), then
@@ -268,8 +297,8 @@ class ShardRunner:
         and the shard is read again once it is held again)."""
         try:
             await self._read_entries(shard, token)
-        except (RedisError, OSError) as exc:
-            log.warning("reading shard %d stopped: %s", shard, exc)
+        except (RedisError, OSError) as exc:  # the lease renewal says it louder
+            log.debug("reading shard %d stopped: %s", shard, exc)
 
     async def _read_entries(self, shard: int, token: str) -> None:
         """Claim what a previous holder left unfinished, then read new entries, in order."""

@@ -16,10 +16,10 @@ from typing import Any
 import aiohttp
 
 from bot import texts
-from bot.replicas.shards import shard_of
+from bot.replicas.shards import SHARDS, shard_of
 from tests.servers.backends import FakeCromicle, Script, echo_answer
 from tests.servers.telegram_api import FakeTelegram
-from tests.support.process import BotProcess, base_env, free_port, start_bot
+from tests.support.process import BotProcess, base_env, free_port, run_to_end, start_bot
 from tests.support.redis_server import RedisServer
 
 CHAT = 1001
@@ -96,7 +96,12 @@ class Replicas:
 
 @asynccontextmanager
 async def replicas(
-    telegram: FakeTelegram, cromicle: FakeCromicle, redis: RedisServer, workdir: Path, count: int
+    telegram: FakeTelegram,
+    cromicle: FakeCromicle,
+    redis: RedisServer,
+    workdir: Path,
+    count: int,
+    **extra: str,
 ) -> AsyncIterator[Replicas]:
     group = Replicas()
     try:
@@ -111,6 +116,7 @@ async def replicas(
                 WEBHOOK_HOST="127.0.0.1",
                 WEBHOOK_PORT=str(port),
                 WEBHOOK_PATH="/hook",
+                **extra,
             )
             group.bots.append(await start_bot(settings, workdir))
             group.ports.append(port)
@@ -120,7 +126,7 @@ async def replicas(
                     held = [len((await group.health(i))["shards"]) for i in range(count)]
                 except aiohttp.ClientError:
                     held = []
-                if len(held) == count and sum(held) == 16 and min(held) > 0:
+                if len(held) == count and sum(held) == SHARDS and min(held) > 0:
                     break
                 await asyncio.sleep(0.2)
         yield group
@@ -203,3 +209,94 @@ async def test_a_killed_replicas_questions_are_answered_by_another(
     prompts = [r.json["message"] for r in cromicle.requests]
     assert prompts[:2] == ["first", "first"]  # asked again, by the replica that took over
     assert "Assistant: Answer to second\nUser: third" in prompts[-1]
+
+
+async def test_redis_unreachable_at_start_is_one_clear_error(
+    telegram: FakeTelegram, cromicle: FakeCromicle, workdir: Path
+) -> None:
+    nowhere = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    code, _, err = await run_to_end(base_env(telegram, cromicle, REDIS_URL=nowhere), workdir)
+    assert code == 4
+    assert "REDIS_URL" in err and "Traceback" not in err
+    assert "hunter2" not in err  # the password never reaches the log
+    assert not telegram.visible_texts(CHAT)
+
+
+async def test_redis_lost_mid_answer_ends_it_visibly_and_the_bot_answers_once_it_is_back(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    cromicle.push(Script(chunks=[f"word{n} " for n in range(200)], delay=0.05))
+    cromicle.set_default(answer_to(cromicle))
+    bot = await start_bot(env(telegram, cromicle, redis_server), workdir)  # polling mode
+    telegram.add_message(CHAT, "long one")
+    await telegram.wait_for(lambda: "word5" in "".join(telegram.visible_texts(CHAT)), timeout=30)
+    await redis_server.stop()
+    lost = texts.t("en", "lost_store")
+    await telegram.wait_for(lambda: lost in "".join(telegram.visible_texts(CHAT)), timeout=30)
+    assert "word199" not in telegram.visible_texts(CHAT)[0]
+    await asyncio.sleep(3)  # a few failed reconnections later the bot still runs
+    assert bot.process.returncode is None
+    await redis_server.start()  # the same data (append-only file), the same port
+    # The interrupted question is answered again, then the next one, in order.
+    telegram.add_message(CHAT, "next one")
+    await telegram.wait_for(
+        lambda: "Answer to next one" in telegram.visible_texts(CHAT), timeout=60
+    )
+    assert await bot.stop() == 0
+    shown = telegram.visible_texts(CHAT)
+    assert shown[1:] == [
+        f"Answer to long one\n\n{texts.t('en', 'second_attempt')}",
+        "Answer to next one",
+    ]
+
+
+async def test_an_update_sent_twice_is_answered_once_whichever_replicas_get_it(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    async with replicas(telegram, cromicle, redis_server, workdir, 2) as group:
+        update = user_message(telegram, CHAT, "once")
+        await group.post(update, replica=0)
+        await group.post(update, replica=1)  # Telegram thought the first post timed out
+        await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT)), timeout=30)
+        await asyncio.sleep(2)
+    assert telegram.visible_texts(CHAT) == [echo_answer("once")]
+    assert len(cromicle.requests) == 1
+
+
+async def test_the_stop_button_reaches_the_replica_that_answers(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    cromicle.push(Script(chunks=["Partial "] + [f"sent{n} " for n in range(100)], delay=0.1))
+    async with replicas(telegram, cromicle, redis_server, workdir, 3, STREAM_MODE="auto") as group:
+        answering = await group.holder(CHAT)
+        await group.post(user_message(telegram, CHAT, "tell me"), replica=answering)
+        await telegram.wait_for(lambda: any(telegram.drafts(CHAT).values()), timeout=30)
+        draft_id = next(iter(telegram.drafts(CHAT)))
+        telegram.add_stopped_generation(CHAT, draft_id)
+        (stop,) = telegram.take_updates()
+        await group.post(stop, replica=(answering + 1) % 3)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+        await cromicle.wait_until(lambda: cromicle.active == 0)
+    kept = telegram.visible_texts(CHAT)[0]
+    assert kept.startswith("Partial") and "sent99" not in kept
+
+
+async def test_two_replicas_in_polling_mode_poll_once_and_answer_every_chat_once(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    cromicle.set_default(answer_to(cromicle))
+    first = await start_bot(env(telegram, cromicle, redis_server), workdir)
+    second = await start_bot(env(telegram, cromicle, redis_server), workdir)
+    chats = range(2001, 2021)
+    for chat in chats:
+        telegram.add_message(chat, f"hello from {chat}")
+    for chat in chats:
+        await telegram.wait_for(lambda c=chat: bool(telegram.visible_texts(c)), timeout=60)
+    await asyncio.sleep(1)
+    assert await first.stop() == 0
+    assert await second.stop() == 0
+    for chat in chats:
+        assert telegram.visible_texts(chat) == [f"Answer to hello from {chat}"]
+    assert len(cromicle.requests) == len(chats)
+    logs = first.stderr.decode() + second.stderr.decode()
+    assert "Traceback" not in logs

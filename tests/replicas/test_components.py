@@ -4,12 +4,14 @@ limit, de-duplication, and shards handed out fairly and taken over from a dead r
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import redis.asyncio as redis
 
+from bot.replicas import fence
 from bot.replicas.chats import RedisChats
 from bot.replicas.fence import FENCE
 from bot.replicas.limits import SharedRateLimiter
@@ -154,3 +156,38 @@ async def test_a_dead_replicas_unfinished_updates_are_taken_over(
     await b.stop(drained)
     b_task.cancel()
     assert await client.get(lease_key(shard_of(9))) is None
+
+
+async def test_a_chats_updates_take_their_places_in_line_in_order_while_earlier_ones_run(
+    client: redis.Redis,
+) -> None:
+    # A handler awaits Redis (the shared limit) before it takes its place in its chat's line:
+    # those round trips must not reorder a chat's messages, and a message waiting in line
+    # must not keep the next update (a /reset, the stop button) from being handled.
+    rng = random.Random(7)
+    delays = {n: rng.uniform(0, 0.05) for n in range(30)}
+    in_line: list[str] = []
+    running = asyncio.Event()
+    release = asyncio.Event()
+
+    async def feed(delivery: Delivery) -> None:
+        text = delivery.update["message"]["text"]
+        if text == "/reset":
+            running.set()  # reached while every question before it still waits in line
+            release.set()
+            return
+        await asyncio.sleep(delays[int(text)])
+        fence.in_line()
+        in_line.append(text)
+        await release.wait()
+
+    runner = ShardRunner(client, "a", feed, lease=1.0, renew=0.2)
+    task = asyncio.create_task(runner.run())
+    await until(lambda: len(runner.shards) == SHARDS)
+    for n in range(30):
+        await publish(client, message(500 + n, chat_id=3, text=str(n)))
+    await publish(client, message(600, chat_id=3, text="/reset"))
+    await until(running.is_set)
+    assert in_line == [str(n) for n in range(30)]
+    await runner.stop(drained)
+    task.cancel()
