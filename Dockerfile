@@ -14,8 +14,9 @@ RUN pip install --no-deps . && useradd --create-home --uid 10001 bot
 USER bot
 
 # `python -m bot health`: in webhook mode GET /healthz answers 200; in polling mode every
-# successful getUpdates touches HEARTBEAT_FILE, so a bot whose polling is stuck or failing goes
-# unhealthy within a minute even though its process runs.
+# successful getUpdates (with REDIS_URL: every renewal of the replica's leases) touches
+# HEARTBEAT_FILE, so a bot whose polling is stuck or failing goes unhealthy within a minute
+# even though its process runs.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
     CMD ["python", "-m", "bot", "health"]
 

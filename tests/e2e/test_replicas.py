@@ -290,8 +290,9 @@ async def test_two_replicas_in_polling_mode_poll_once_and_answer_every_chat_once
     chats = range(2001, 2021)
     for chat in chats:
         telegram.add_message(chat, f"hello from {chat}")
-    for chat in chats:
-        await telegram.wait_for(lambda c=chat: bool(telegram.visible_texts(c)), timeout=60)
+    await telegram.wait_for(
+        lambda: all(telegram.visible_texts(chat) for chat in chats), timeout=60
+    )
     await asyncio.sleep(1)
     assert await first.stop() == 0
     assert await second.stop() == 0

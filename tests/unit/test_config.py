@@ -58,6 +58,24 @@ def test_webhook_needs_a_long_secret(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings(_env_file=None)
 
 
+@pytest.mark.parametrize("value", ["localhost:6379", "http://localhost:6379", "6379"])
+def test_redis_url_must_be_a_redis_address(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("REDIS_URL", value)
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert "REDIS_URL must be a Redis address such as redis://localhost:6379/0" in str(error.value)
+    assert value not in str(error.value).replace("redis://localhost:6379/0", "")
+
+
+def test_an_empty_redis_url_keeps_everything_in_the_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("REDIS_URL", "  ")
+    assert load_settings(_env_file=None).redis_url is None
+
+
 def test_env_example_lists_every_setting_and_loads() -> None:
     names = set(re.findall(r"^([A-Z_]+)=", EXAMPLE.read_text(), flags=re.MULTILINE))
     assert names == {name.upper() for name in Settings.model_fields}

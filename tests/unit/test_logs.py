@@ -32,6 +32,7 @@ def test_every_secret_setting_is_redacted_even_inside_reprs() -> None:
         webhook_url="https://bot.example.org/hook",
         webhook_secret="w" * 40,
         proxy="http://proxy-user:pr%40xy-pass@127.0.0.1:3128",
+        redis_url="redis://:re%40dis-pass@127.0.0.1:6379/0",
     )
     formatter = RedactingFormatter("%(message)s", settings.secrets())
     leaks = [
@@ -41,9 +42,18 @@ def test_every_secret_setting_is_redacted_even_inside_reprs() -> None:
         f"Authorization: Bearer {settings.openai_api_key.get_secret_value()}",  # type: ignore[union-attr]
         f"X-Telegram-Bot-Api-Secret-Token: {'w' * 40}",
         f"https://api.telegram.org/bot{TOKEN}/getMe",
+        "Redis AUTH re@dis-pass failed for redis://:re%40dis-pass@127.0.0.1:6379/0",
     ]
     record = logging.LogRecord("bot", logging.DEBUG, __file__, 1, " | ".join(leaks), (), None)
     text = formatter.format(record)
-    for secret in ("very-secret-key", "w" * 40, "pr%40xy-pass", "pr@xy-pass", "SECRET-token"):
+    for secret in (
+        "very-secret-key",
+        "w" * 40,
+        "pr%40xy-pass",
+        "pr@xy-pass",
+        "SECRET-token",
+        "re%40dis-pass",
+        "re@dis-pass",
+    ):
         assert secret not in text, text
     assert "127.0.0.1:3128" in text  # only the secrets go
