@@ -157,7 +157,8 @@ class ShardRunner:
         """Per chat, the event its newest update sets once in line (see fence.IN_LINE)."""
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
-        self._stopping = False
+        self._stopping = False  # shutting down: renew what is held, take nothing more
+        self._stopped = False  # the leases are released: nothing to renew
         self.round_trips = 0
 
     @property
@@ -168,7 +169,7 @@ class ShardRunner:
         """Keep a fair share of leases, renewed, until cancelled or stopped. Redis trouble
         drops every lease (answers under them end with a note) and is retried with backoff."""
         failures = 0
-        while not self._stopping:
+        while not self._stopped:
             try:
                 await self._tick()
                 self.on_tick()
@@ -187,8 +188,9 @@ class ShardRunner:
 
     async def stop(self, drain: Callable[[], Awaitable[None]]) -> None:
         """Shutdown: read nothing more; `drain()` ends the answers in hand (finished, or cut
-        with a note); their updates are acknowledged, then the leases freed. An update
-        still unfinished after that is left pending for the replica that takes the shard."""
+        with a note) while the leases are still renewed, so no other replica answers them
+        too; their updates are acknowledged, then the leases freed. An update still
+        unfinished after that is left pending for the replica that takes the shard."""
         self._stopping = True
         for reader in self._readers.values():
             reader.cancel()
@@ -196,6 +198,7 @@ class ShardRunner:
         handling = [task for tasks in self._handling.values() for task in tasks]
         if handling:
             await asyncio.wait(handling, timeout=ACK_GRACE)
+        self._stopped = True  # no renewal can race the release below
         for shard in list(self.tokens):
             with contextlib.suppress(RedisError, OSError):
                 await self._release(keys=[lease_key(shard)], args=[self.tokens[shard]])
@@ -225,6 +228,8 @@ class ShardRunner:
             if not renewed:
                 log.warning("lease on shard %d lost", shard)
                 await self._drop(shard, lost=True)
+        if self._stopping:
+            return  # keep renewing while the answers in hand finish; take nothing more
         for shard, token in list(self.tokens.items()):  # a reader that Redis trouble ended
             reader = self._readers.get(shard)
             if shard not in self._leaving and reader is not None and reader.done():

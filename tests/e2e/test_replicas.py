@@ -29,7 +29,7 @@ SECRET = "s" * 40
 def env(
     telegram: FakeTelegram, cromicle: FakeCromicle, redis: RedisServer, **extra: str
 ) -> dict[str, str]:
-    return base_env(telegram, cromicle, REDIS_URL=redis.url, SHUTDOWN_GRACE="3", **extra)
+    return base_env(telegram, cromicle, REDIS_URL=redis.url, **{"SHUTDOWN_GRACE": "3", **extra})
 
 
 async def test_a_restart_keeps_every_conversation(
@@ -301,3 +301,28 @@ async def test_two_replicas_in_polling_mode_poll_once_and_answer_every_chat_once
     assert len(cromicle.requests) == len(chats)
     logs = first.stderr.decode() + second.stderr.decode()
     assert "Traceback" not in logs
+
+
+async def test_a_replica_stopped_mid_answer_finishes_it_and_no_other_replica_answers_it_too(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    # The answer takes longer than a lease (5 s): leases are renewed while it finishes.
+    cromicle.push(Script(chunks=[f"w{n} " for n in range(70)], delay=0.1))
+    cromicle.set_default(answer_to(cromicle))
+    async with replicas(
+        telegram, cromicle, redis_server, workdir, 2, SHUTDOWN_GRACE="15"
+    ) as group:
+        answering = await group.holder(CHAT)
+        await group.post(user_message(telegram, CHAT, "long one"), replica=answering)
+        await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT)), timeout=30)
+        assert await group.bots[answering].stop() == 0
+        other = 1 - answering
+        await group.post(user_message(telegram, CHAT, "and then?"), replica=other)
+        await telegram.wait_for(
+            lambda: "Answer to and then?" in telegram.visible_texts(CHAT), timeout=30
+        )
+        await asyncio.sleep(1)
+    shown = telegram.visible_texts(CHAT)
+    assert shown == [" ".join(f"w{n}" for n in range(70)), "Answer to and then?"]
+    assert len(cromicle.requests) == 2
+    assert "User: long one\nAssistant: w0 w1" in cromicle.requests[1].json["message"]
