@@ -139,7 +139,10 @@ class Conversations:
 
     async def _flush(self, key: ChatKey) -> None:
         if not await self.history.flush(key):
-            log.warning("chat %s was taken over by another replica; its record wins", key[0])
+            log.warning(
+                "chat %s: record not saved (another replica took the chat over, or Redis failed)",
+                key[0],
+            )
 
     async def drain(self, grace: float) -> None:
         """Shutdown: answers may finish for `grace` s, then end with a note; every question

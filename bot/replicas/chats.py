@@ -9,12 +9,16 @@ cannot overwrite the newer record.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import redis.asyncio as redis
+from redis.exceptions import RedisError
 
 from bot.history import ChatKey
 from bot.replicas.fence import FENCE
+
+log = logging.getLogger(__name__)
 
 _SAVE = """
 if ARGV[3] ~= '' and redis.call('GET', ARGV[3]) ~= ARGV[4] then
@@ -46,11 +50,17 @@ class RedisChats:
         return record if isinstance(record, dict) else None
 
     async def save(self, key: ChatKey, record: dict[str, Any]) -> bool:
-        """Write the record; False when the lease it was answered under is gone."""
+        """Write the record; False when the lease it was answered under is gone, or Redis
+        failed (the answer is on screen already: asking again would show it twice, so
+        the exchange is missing from the history instead, with a warning)."""
         fence = FENCE.get()
         lease, token = fence if fence is not None else ("", "")
         data = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        written = await self._save(
-            keys=[chat_record_key(key)], args=[data, self._ttl_ms, lease, token]
-        )
+        try:
+            written = await self._save(
+                keys=[chat_record_key(key)], args=[data, self._ttl_ms, lease, token]
+            )
+        except (RedisError, OSError) as exc:
+            log.warning("chat %s: its record could not be saved: %s", key[0], exc)
+            return False
         return bool(written)

@@ -30,13 +30,29 @@ POLL_TIMEOUT = 10
 """Seconds of long polling; the poller's lease outlives one poll."""
 
 
+MAX_CONNECTIONS = 64
+"""Connections to Redis per process: one blocked XREADGROUP per shard held (16 at most) and
+the short commands of the handlers."""
+POOL_WAIT = 20.0
+"""Seconds a command may wait for a free connection before it fails (and is retried)."""
+
+
 class StoreUnavailable(Exception):
     """REDIS_URL does not lead to a working Redis; the message says so in plain words."""
 
 
 async def connect(url: str) -> redis.Redis:
     """A client for REDIS_URL, checked with a PING; raises StoreUnavailable."""
-    client = redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=10)
+    # A blocking pool: a burst of handlers waits for a free connection instead of failing
+    # with "Too many connections" (redis-py's default pool raises at 100).
+    pool = redis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=MAX_CONNECTIONS,
+        timeout=POOL_WAIT,
+        socket_connect_timeout=5,
+        health_check_interval=10,
+    )
+    client = redis.Redis.from_pool(pool)  # closing the client closes the pool
     try:
         async with asyncio.timeout(10):
             await client.ping()

@@ -364,10 +364,22 @@ class ShardRunner:
         try:
             if after is not None:
                 await after.wait()
-            await self.feed(delivery)
-        except (RedisError, OSError) as exc:  # left pending: answered once Redis is back
-            log.warning("update %s waits for Redis: %s", delivery.update.get("update_id"), exc)
-            return
+            failures = 0
+            while True:
+                try:
+                    await self.feed(delivery)
+                    break
+                except (RedisError, OSError) as exc:
+                    # Before anything was shown (the limit, loading the chat): ask again
+                    # while the lease is ours, the chat's next update waiting behind.
+                    if self.tokens.get(delivery.shard) != token:
+                        return  # left pending: the next holder answers it
+                    failures += 1
+                    if failures == 1:
+                        log.warning(
+                            "update %s waits for Redis: %s", delivery.update.get("update_id"), exc
+                        )
+                    await asyncio.sleep(min(MAX_BACKOFF, self.renew * 2 ** min(failures, 8)))
         except Exception:  # a handler bug must not stop the shard; the update is done
             log.exception("update %s failed", delivery.update.get("update_id"))
         finally:

@@ -191,3 +191,32 @@ async def test_a_chats_updates_take_their_places_in_line_in_order_while_earlier_
     assert in_line == [str(n) for n in range(30)]
     await runner.stop(drained)
     task.cancel()
+
+
+async def test_an_update_whose_handler_met_redis_trouble_is_handled_again_before_the_next(
+    client: redis.Redis,
+) -> None:
+    # "Too many connections", a timeout: the handler failed before anything was shown.
+    handled: list[str] = []
+    failed = False
+
+    async def feed(delivery: Delivery) -> None:
+        nonlocal failed
+        text = delivery.update["message"]["text"]
+        if text == "first" and not failed:
+            failed = True
+            raise redis.ConnectionError("Too many connections")
+        handled.append(text)
+
+    runner = ShardRunner(client, "a", feed, lease=1.0, renew=0.1)
+    task = asyncio.create_task(runner.run())
+    await until(lambda: len(runner.shards) == SHARDS)
+    await publish(client, message(700, chat_id=4, text="first"))
+    await publish(client, message(701, chat_id=4, text="second"))
+    await until(lambda: len(handled) == 2)
+    assert handled == ["first", "second"]
+    await until(lambda: not runner._handling.get(shard_of(4)))
+    pending: Any = await client.xpending(f"bot:updates:{shard_of(4)}", "bot")
+    assert pending["pending"] == 0  # both acknowledged
+    await runner.stop(drained)
+    task.cancel()
