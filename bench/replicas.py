@@ -75,7 +75,7 @@ from bench.streaming import (
     percentile,
     script_for,
 )
-from bot.replicas.shards import SHARDS, shard_of
+from bot.replicas.shards import GROUP, SHARDS, shard_of, stream_key
 from tests.servers.backends import FakeCromicle
 from tests.servers.telegram_api import FakeTelegram, Limits
 from tests.support.process import base_env, free_port, webhook_env
@@ -86,6 +86,8 @@ IN_FLIGHT = 40
 """Posts to the webhooks at once (Telegram's default max_connections)."""
 IDLE_SECONDS = 3.0
 SETTLE_SECONDS = 1.0
+STALLED_SECONDS = 60.0
+"""Finals still missing, and no Bot API call for this long: the level ends without them."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ class Outcome:
     chats_per_replica: list[int]
     backend_requests: int
     posts_refused: int
+    unanswered: list[int]  # chats with no text of the bot at all
+    left_pending: int  # updates still taken but not acknowledged in Redis at the end
+    wrong: list[int]  # chats whose text on screen is not exactly the answer
+    commit: str
     warnings: Counter[str] = field(default_factory=Counter)
     exit_codes: list[int | None] = field(default_factory=list)
 
@@ -253,6 +259,18 @@ def command_delta(before: dict[str, Any], after: dict[str, Any]) -> tuple[int, C
     return total - ours, +by_command
 
 
+async def pending_in_redis(client: redis.Redis | None) -> int:
+    """Updates read from the shard streams but not acknowledged (XPENDING), all shards."""
+    if client is None:
+        return 0
+    total = 0
+    for shard in range(SHARDS):
+        with contextlib.suppress(redis.ResponseError):  # a stream never written
+            summary: Any = await client.xpending(stream_key(shard), GROUP)
+            total += int(summary["pending"])
+    return total
+
+
 def first_texts_from_post(telegram: FakeTelegram, posted: dict[int, float]) -> list[float]:
     firsts: dict[int, float] = {}
     for call in telegram.calls:
@@ -277,6 +295,7 @@ def problems(logs: list[Path]) -> Counter[str]:
 
 
 async def run_setup(setup: Setup, chats: int, workdir: Path) -> Outcome:
+    commit = revision()
     telegram = FakeTelegram(token=TOKEN, limits=Limits())
     cromicle = FakeCromicle(script_for)
     server = RedisServer(workdir / "redis") if setup.redis else None
@@ -316,12 +335,18 @@ async def run_setup(setup: Setup, chats: int, workdir: Path) -> Outcome:
             await asyncio.gather(*(post(i) for i in range(len(updates))))
             pending = set(ids)
             deadline = started + 120 + chats * 0.5
+            calls, quiet_since = 0, time.monotonic()
             while pending and time.monotonic() < deadline:
                 await asyncio.sleep(0.25)
                 pending = {c for c in pending if telegram.visible_texts(c) != [expected[c]]}
+                if len(telegram.calls) != calls:
+                    calls, quiet_since = len(telegram.calls), time.monotonic()
+                elif time.monotonic() - quiet_since > STALLED_SECONDS:
+                    break  # no Bot API call for a while: what is missing will not come
             await asyncio.sleep(SETTLE_SECONDS)
             window = time.monotonic() - started
             after = await redis_snapshot(client)
+            left_pending = await pending_in_redis(client)
             cpu = [cpu_seconds(pid) - b for pid, b in zip(group.pids, cpu_before, strict=True)]
             redis_cpu = (cpu_seconds(redis_pid) - redis_cpu_before) if redis_pid else 0.0
             rss = max(peak_rss_mb(pid) for pid in group.pids)
@@ -349,6 +374,10 @@ async def run_setup(setup: Setup, chats: int, workdir: Path) -> Outcome:
             top_commands=[(name, calls / n) for name, calls in by_command.most_common(8)],
             chats_per_replica=per_replica if setup.redis else [n],
             backend_requests=len(cromicle.requests),
+            unanswered=[c for c in ids if not telegram.visible_texts(c)],
+            wrong=[c for c in ids if telegram.visible_texts(c) not in ([], [expected[c]])],
+            commit=commit,
+            left_pending=left_pending,
             posts_refused=group.refused,
             warnings=problems(group.logs),
             exit_codes=exits,
@@ -371,7 +400,7 @@ def main_table(outcomes: list[Outcome]) -> str:
     head = (
         "| chats | setup | last final (s) | vs memory x1 | first text from post p50 / p95 (ms) "
         "| final after last chunk p50 / p95 (ms) | writes/answer | 429s | retry_after violations "
-        "| altered finals | backend requests | bot CPU ms/answer (all processes) "
+        "| finals not exact (none shown) | backend requests | bot CPU ms/answer (all processes) "
         "| CPU ms/answer per process | redis-server CPU ms/answer | Redis commands/answer "
         "| net of idle | idle commands/s | chats per process | log warnings |"
     )
@@ -387,10 +416,12 @@ def main_table(outcomes: list[Outcome]) -> str:
             else "- | - | - | -"
         )
         rows.append(
-            f"| {r.chats} | {o.setup.label} | {fmt(r.all_final_after)} | {fmt(ratio, 2, 'x')} "
+            f"| {r.chats} | {o.setup.label} | {fmt(r.all_final_after)}{'*' if r.altered else ''} "
+            f"| {fmt(ratio, 2, 'x')} "
             f"| {fmt(o.first_post_p50)} / {fmt(o.first_post_p95)} "
             f"| {fmt(r.final_p50)} / {fmt(r.final_p95)} | {r.writes_per_answer:.2f} "
-            f"| {r.too_many} | {r.violations} | {r.altered} | {o.backend_requests} "
+            f"| {r.too_many} | {r.violations} | {r.altered} ({len(o.unanswered)}) "
+            f"| {o.backend_requests} "
             f"| {fmt(o.cpu_ms_per_answer)} "
             f"| {' / '.join(fmt(c) for c in o.cpu_ms_per_process)} | {redis_cells} "
             f"| {' / '.join(str(c) for c in o.chats_per_replica)} "
@@ -425,6 +456,22 @@ def notes(outcomes: list[Outcome]) -> list[str]:
     lines = []
     for o in outcomes:
         head = f"{o.base.chats} chats, {o.setup.label}"
+        if o.unanswered:
+            shown = ", ".join(str(c) for c in o.unanswered[:20])
+            lines.append(
+                f"- {head}: {len(o.unanswered)} chats got no answer at all (*: the last final"
+                f" is over the answered chats only): {shown}"
+            )
+        if o.left_pending:
+            lines.append(
+                f"- {head}: {o.left_pending} updates still pending (read, never acknowledged) "
+                "in the Redis streams at the end"
+            )
+        if o.wrong:
+            shown = ", ".join(str(c) for c in o.wrong[:20])
+            lines.append(
+                f"- {head}: {len(o.wrong)} chats show a text that is not the answer: {shown}"
+            )
         if o.top_commands:
             top = ", ".join(f"{name} {per:.2f}" for name, per in o.top_commands)
             lines.append(f"- {head}: Redis commands per answer by command: {top}")
@@ -435,6 +482,17 @@ def notes(outcomes: list[Outcome]) -> list[str]:
         for line, count in o.warnings.most_common(10):
             lines.append(f"- {head}: log x{count}: {line}")
     return lines
+
+
+def revision() -> str:
+    """The bot's code being measured: the commit, and whether the work tree differs from it."""
+
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", *args], check=False, cwd=ROOT, capture_output=True, text=True)
+        return run.stdout.strip()
+
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "bot", "handlers")
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else "")
 
 
 def machine() -> str:
@@ -487,13 +545,17 @@ async def main() -> None:
             shutil.rmtree(logs, ignore_errors=True)
     print()
     print(machine())
+    commits = list(dict.fromkeys(o.commit for o in outcomes))
+    print(f"Bot code: {', then '.join(commits)}")
     print()
     print(main_table(outcomes))
     print()
-    print("One process, Redis versus memory (same load, webhook intake):")
-    print()
-    print(one_replica_table(outcomes))
-    print()
+    side_by_side = one_replica_table(outcomes)
+    if side_by_side.count("\n") > 1:
+        print("One process, Redis versus memory (same load, webhook intake):")
+        print()
+        print(side_by_side)
+        print()
     for chats in levels:
         pair = {o.setup.key: o for o in outcomes if o.base.chats == chats}
         if "memory" in pair and "replicas" in pair:
