@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from bot.app import backend_session, build_backends, build_bot
 from bot.config import Settings
 from bot.providers.base import Backend, BackendError
+from bot.replicas.runtime import connect, safe_url
 from bot.session import explain
 
 PROBE = [{"role": "user", "content": "Hi"}]
@@ -67,6 +68,21 @@ async def run_checks(settings: Settings) -> int:
         await bot.session.close()
     results.append(ok)
     print(_line(ok, "Bot API", detail, seconds), flush=True)
+
+    if settings.redis_url is not None:
+        url = settings.redis_url.get_secret_value()
+
+        async def ping() -> str:
+            client = await connect(url)  # StoreUnavailable says what failed, in plain words
+            try:
+                info = await client.info("server")
+            finally:
+                await client.aclose()
+            return f"Redis {info.get('redis_version', '?')} at {safe_url(url)}"
+
+        ok, detail, seconds = await _timed(ping, str)
+        results.append(ok)
+        print(_line(ok, "REDIS_URL", detail, seconds), flush=True)
 
     async with backend_session() as session:
         for backend in build_backends(settings, session):

@@ -59,14 +59,14 @@ async def connect(url: str) -> redis.Redis:
     except (RedisError, OSError, TimeoutError) as exc:
         await client.aclose()
         raise StoreUnavailable(
-            f"Cannot reach Redis at REDIS_URL ({_safe(url)}): {exc or type(exc).__name__}. "
+            f"Cannot reach Redis at REDIS_URL ({safe_url(url)}): {exc or type(exc).__name__}. "
             "Start Redis, correct REDIS_URL, or leave REDIS_URL empty to keep everything "
             "in this process."
         ) from None
     return client
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """REDIS_URL without its password, for messages."""
     scheme, _, rest = url.partition("://")
     if "@" in rest:

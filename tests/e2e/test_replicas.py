@@ -326,3 +326,19 @@ async def test_a_replica_stopped_mid_answer_finishes_it_and_no_other_replica_ans
     assert shown == [" ".join(f"w{n}" for n in range(70)), "Answer to and then?"]
     assert len(cromicle.requests) == 2
     assert "User: long one\nAssistant: w0 w1" in cromicle.requests[1].json["message"]
+
+
+async def test_check_says_whether_redis_answers_without_its_password(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    code, out, _ = await run_to_end(env(telegram, cromicle, redis_server), workdir, "check")
+    assert code == 0, out
+    assert "✓ REDIS_URL: Redis " in out and f" at {redis_server.url} (" in out
+    # ... and an unreachable one fails with a line that names it, never the password.
+    nowhere = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    code, out, err = await run_to_end(
+        base_env(telegram, cromicle, REDIS_URL=nowhere), workdir, "check"
+    )
+    assert code == 1
+    assert "✗ REDIS_URL: Cannot reach Redis at REDIS_URL (redis://127.0.0.1:" in out
+    assert "hunter2" not in out + err and "Traceback" not in out + err
