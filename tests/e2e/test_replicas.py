@@ -342,3 +342,25 @@ async def test_check_says_whether_redis_answers_without_its_password(
     assert code == 1
     assert "✗ REDIS_URL: Cannot reach Redis at REDIS_URL (redis://127.0.0.1:" in out
     assert "hunter2" not in out + err and "Traceback" not in out + err
+
+
+async def test_a_webhook_replica_without_redis_answers_503_so_telegram_posts_again(
+    telegram: FakeTelegram, cromicle: FakeCromicle, redis_server: RedisServer, workdir: Path
+) -> None:
+    async with replicas(telegram, cromicle, redis_server, workdir, 1) as group:
+        update = user_message(telegram, CHAT, "are you there?")
+        await redis_server.stop()
+        url = f"http://127.0.0.1:{group.ports[0]}/hook"
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with group.http.post(url, json=update, headers=headers) as answer:
+            assert answer.status == 503  # Telegram keeps the update and posts it again
+        await redis_server.start()
+        async with asyncio.timeout(30):  # Telegram's next attempt, once Redis is back
+            while True:
+                async with group.http.post(url, json=update, headers=headers) as answer:
+                    if answer.status == 200:
+                        break
+                await asyncio.sleep(0.5)
+        await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT)), timeout=30)
+        assert group.bots[0].process.returncode is None
+    assert telegram.visible_texts(CHAT) == [echo_answer("are you there?")]
