@@ -279,7 +279,7 @@ async def run_polling(settings: Settings, stop: asyncio.Event) -> None:
             await dispatcher["background"].cancel()
             return
         if dispatcher["replica"] is not None:
-            await _run_replica(bot, dispatcher, stop, polling=True)
+            await _run_replica(bot, dispatcher, stop)
             return
         heartbeat: Heartbeat = dispatcher["heartbeat"]
         heartbeat.clear()  # a file left by an earlier run must not pass for this one
@@ -303,9 +303,7 @@ async def run_polling(settings: Settings, stop: asyncio.Event) -> None:
             raise TokenRejected(settings.api_base)
 
 
-async def _run_replica(
-    bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event, *, polling: bool
-) -> None:
+async def _run_replica(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
     """REDIS_URL in polling mode: one replica polls for all, each answers the chats it holds."""
     watch: TokenWatch = dispatcher["token_watch"]
     replica: Replica = dispatcher["replica"]
@@ -315,7 +313,7 @@ async def _run_replica(
     data = {"dispatcher": dispatcher, "bots": [bot], **dispatcher.workflow_data}
     await dispatcher.emit_startup(bot=bot, **data)
     try:
-        await replica.start(polling=polling)
+        await replica.start(polling=True)
 
         async def stop_now() -> None:
             stop.set()

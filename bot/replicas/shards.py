@@ -159,7 +159,6 @@ class ShardRunner:
         self._release = client.register_script(_RELEASE)
         self._stopping = False  # shutting down: renew what is held, take nothing more
         self._stopped = False  # the leases are released: nothing to renew
-        self.round_trips = 0
 
     @property
     def shards(self) -> list[int]:
@@ -213,7 +212,6 @@ class ShardRunner:
         pipe.zremrangebyscore("bot:replicas", 0, now - self.lease)
         pipe.zcard("bot:replicas")
         _, _, live = await pipe.execute()
-        self.round_trips += 1
         held = list(self.tokens)
         renewals = self.client.pipeline(transaction=False)
         for shard in held:  # renew first, in one round trip: a lost lease is noticed fast
@@ -223,7 +221,6 @@ class ShardRunner:
                 client=renewals,
             )
         renewed_all = await renewals.execute() if held else []
-        self.round_trips += 1 if held else 0
         for shard, renewed in zip(held, renewed_all, strict=True):
             if not renewed:
                 log.warning("lease on shard %d lost", shard)
@@ -325,7 +322,6 @@ class ShardRunner:
             answer: Any = await self.client.xreadgroup(
                 GROUP, self.replica, {stream: position}, count=50, block=block
             )
-            self.round_trips += 1
             entries = _entries(answer)
             if history and not entries:
                 position = ">"  # our pending list is done: new entries from here on
@@ -393,7 +389,6 @@ class ShardRunner:
             pipe.xack(stream_key(delivery.shard), GROUP, delivery.entry)
             pipe.delete(f"bot:shown:{delivery.entry}")
             await pipe.execute()
-            self.round_trips += 1
 
 
 async def mark_shown(client: redis.Redis, delivery: Delivery) -> None:
