@@ -15,6 +15,7 @@ from bot.replicas import fence
 from bot.replicas.chats import RedisChats
 from bot.replicas.fence import FENCE
 from bot.replicas.limits import SharedRateLimiter
+from bot.replicas.runtime import MAX_CONNECTIONS, connect
 from bot.replicas.shards import (
     SHARDS,
     Delivery,
@@ -220,3 +221,17 @@ async def test_an_update_whose_handler_met_redis_trouble_is_handled_again_before
     assert pending["pending"] == 0  # both acknowledged
     await runner.stop(drained)
     task.cancel()
+
+
+async def test_a_burst_of_commands_waits_for_connections_instead_of_failing(
+    redis_server: RedisServer,
+) -> None:
+    # 1,000 questions at once in one process: more commands in flight than connections.
+    store = await connect(redis_server.url)
+    try:
+        answers = await asyncio.gather(
+            *(store.blpop([f"nothing:{n}"], timeout=0.05) for n in range(3 * MAX_CONNECTIONS))
+        )
+    finally:
+        await store.aclose()
+    assert answers == [None] * (3 * MAX_CONNECTIONS)
