@@ -20,39 +20,18 @@ import functools
 import os
 import platform
 import statistics
-import sys
 import time
-from pathlib import Path
 
+from bench.streaming import TOKEN, spawn_bot
 from tests.servers.backends import FakeCromicle, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 
-ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "123456:BENCH-TOKEN"
 SLOW_CHATS = 100_000  # first id of the slow chats; unrelated chats are 1, 2, 3
 PROBES = 3
 
 
 async def start_bot(telegram: FakeTelegram, cromicle: FakeCromicle) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV")}
-    env.update(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=telegram.base_url,
-        CROMICLE_URL=cromicle.url,
-        LOG_LEVEL="ERROR",
-        RATE_LIMIT_PER_MINUTE="0",
-        STREAM_MODE="edit",
-        PYTHONPATH=str(ROOT),
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=env,
-        cwd="/",
-        stdin=asyncio.subprocess.DEVNULL,
-        stderr=None if os.environ.get("BENCH_VERBOSE") else asyncio.subprocess.DEVNULL,
-    )
+    process = await spawn_bot(telegram, cromicle, LOG_LEVEL="ERROR", STREAM_MODE="edit")
     await telegram.wait_for(lambda: telegram.waiting_polls > 0, timeout=60)
     return process
 

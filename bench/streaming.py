@@ -85,8 +85,11 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-@contextlib.asynccontextmanager
-async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIterator[int]:
+async def spawn_bot(
+    telegram: FakeTelegram, cromicle: FakeCromicle, **settings: str
+) -> asyncio.subprocess.Process:
+    """`python -m bot` against the local servers, with `settings` on top of the bench's own
+    (BENCH_PROFILE runs it under cProfile; BENCH_VERBOSE=1 shows its log)."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV")}
     env.update(
         BOT_TOKEN=TOKEN,
@@ -94,12 +97,11 @@ async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIt
         CROMICLE_URL=cromicle.url,
         LOG_LEVEL="WARNING",
         RATE_LIMIT_PER_MINUTE="0",
-        BACKEND_TIMEOUT="300",
-        STREAM_MODE="auto",
         PYTHONPATH=str(ROOT),
     )
+    env.update(settings)
     profile = ["-m", "cProfile", "-o", PROFILE] if PROFILE else []
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         *profile,
         "-m",
@@ -109,6 +111,11 @@ async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIt
         stdin=asyncio.subprocess.DEVNULL,
         stderr=None if os.environ.get("BENCH_VERBOSE") else asyncio.subprocess.DEVNULL,
     )
+
+
+@contextlib.asynccontextmanager
+async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIterator[int]:
+    process = await spawn_bot(telegram, cromicle, BACKEND_TIMEOUT="300", STREAM_MODE="auto")
     try:
         await telegram.wait_for(lambda: bool(telegram.calls_for("getUpdates")), timeout=60)
         yield process.pid

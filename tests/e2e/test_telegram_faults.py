@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 
 from tests.servers.backends import FakeCromicle, Script, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import base_env, free_port, start_bot, webhook_env
+from tests.support.updates import private_message
 
 CHAT = 1001
 SLOW = 100_000
-
-
-def update(update_id: int, chat: int, text: Any) -> dict[str, Any]:
-    """A user's message as Telegram posts it to a webhook."""
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 0,
-            "chat": {"id": chat, "type": "private"},
-            "from": {"id": chat, "is_bot": False, "first_name": "Alice"},
-            "text": text,
-        },
-    }
 
 
 async def test_chats_whose_calls_hang_do_not_hold_up_an_unrelated_chat(
@@ -79,7 +65,7 @@ async def test_a_token_revoked_in_webhook_mode_ends_the_process_the_same_way(
     headers = {"X-Telegram-Bot-Api-Secret-Token": "s" * 40}
     async with aiohttp.ClientSession() as http:
         hook = f"http://127.0.0.1:{port}/hook"
-        async with http.post(hook, json=update(1, CHAT, "hi"), headers=headers) as answer:
+        async with http.post(hook, json=private_message(1, CHAT, "hi"), headers=headers) as answer:
             assert answer.status == 200
     code = await asyncio.wait_for(bot.process.wait(), 30)
     _, err = await bot.process.communicate()
@@ -94,7 +80,7 @@ async def test_an_update_aiogram_cannot_read_is_skipped_and_everything_after_it_
     await telegram.wait_for(lambda: telegram.waiting_polls > 0, timeout=30)
     # One batch: a readable update, one whose text is not a string, two readable ones.
     telegram.add_message(1, "first")
-    poison = telegram.add_update(update(0, 2, {"my": "private words"}))
+    poison = telegram.add_update(private_message(0, 2, {"my": "private words"}))
     telegram.add_message(3, "third")
     telegram.add_message(4, "fourth")
     await telegram.wait_for(
@@ -139,7 +125,7 @@ async def test_an_update_posted_twice_to_the_webhook_is_answered_once(
     async with aiohttp.ClientSession() as http:
         hook = f"http://127.0.0.1:{port}/hook"
         for update_id, chat in ((10, CHAT), (10, CHAT), (11, CHAT + 1), (10, CHAT)):
-            body = update(update_id, chat, f"question {update_id}")
+            body = private_message(update_id, chat, f"question {update_id}")
             async with http.post(hook, json=body, headers=headers) as answer:
                 assert answer.status == 200
     await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT + 1)), timeout=30)

@@ -16,24 +16,11 @@ from yarl import URL
 from tests.servers.backends import FakeCromicle, echo_answer
 from tests.servers.telegram_api import FakeTelegram
 from tests.support.process import BotProcess, base_env, free_port, start_bot, webhook_env
+from tests.support.updates import private_message
 
 CHAT = 1001
 SECRET = "s" * 40
 RIGHT = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-
-
-def update(update_id: int, chat: int, text: Any) -> dict[str, Any]:
-    """A user's message as Telegram posts it."""
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 0,
-            "chat": {"id": chat, "type": "private"},
-            "from": {"id": chat, "is_bot": False, "first_name": "Alice"},
-            "text": text,
-        },
-    }
 
 
 @dataclass
@@ -67,7 +54,7 @@ async def test_bodies_that_are_not_updates_get_400_and_one_line_each(
     assert await webhook.post(b"[1, 2, 3]") == 400
     assert await webhook.post({"hello": "world"}) == 400
     assert await webhook.post(b"\xff\xfe") == 400
-    assert await webhook.post(update(7, CHAT, "the real one")) == 200
+    assert await webhook.post(private_message(7, CHAT, "the real one")) == 200
     await telegram.wait_for(
         lambda: telegram.visible_texts(CHAT) == [echo_answer("the real one")], timeout=30
     )
@@ -110,8 +97,8 @@ async def test_an_oversized_body_is_refused_before_it_is_read_whole(webhook: Web
 async def test_an_update_aiogram_cannot_read_is_acknowledged_and_skipped(
     webhook: Webhook, telegram: FakeTelegram
 ) -> None:
-    assert await webhook.post(update(5, CHAT, {"secret": "my private words"})) == 200
-    assert await webhook.post(update(6, CHAT, "next")) == 200
+    assert await webhook.post(private_message(5, CHAT, {"secret": "my private words"})) == 200
+    assert await webhook.post(private_message(6, CHAT, "next")) == 200
     await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == [echo_answer("next")], 30)
     assert await webhook.bot.stop() == 0
     log = webhook.bot.stderr.decode()
