@@ -68,7 +68,7 @@ from aiogram.types import ReplyParameters
 from bot import texts
 from bot.pacing import WriteBudget
 from bot.plan import AnswerPlan, Ending, Fault, Note, Op, Write
-from bot.providers.base import BackendError, BackendTimeout, FinishReason, Reasoning
+from bot.providers.base import BackendError, BackendTimeout, Chunk, FinishReason, Reasoning
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ class Delivery:
     async def deliver(
         self,
         target: ReplyTarget,
-        chunks: AsyncIterator[str | Reasoning | FinishReason | Note],
+        chunks: AsyncIterator[Chunk | Note],
         *,
         on_visible: Callable[[], Awaitable[None]] | None = None,
     ) -> DeliveryReport:
@@ -323,6 +323,8 @@ class Delivery:
                     if isinstance(chunk, Note):
                         plan.add_note(chunk.text)
                         continue
+                    if not isinstance(chunk, str | Reasoning):
+                        continue  # usage, tool-call pieces: not for the chat
                     if run.first_chunk is None:
                         run.first_chunk = loop.time()
                     if isinstance(chunk, Reasoning):

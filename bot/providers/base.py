@@ -39,8 +39,37 @@ class FinishReason:
     reason: str
 
 
-Chunk = str | Reasoning | FinishReason
-"""What a provider's stream yields: answer text, thinking, or the finish reason."""
+@dataclass(frozen=True, slots=True)
+class ThinkingClosed:
+    """A `</think>` closed a block that the chat template opened in the prompt (DeepSeek-R1
+    style): all the answer text streamed before it was the model's thinking."""
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCallDelta:
+    """A piece of a tool call as an OpenAI-compatible stream sends it (`delta.tool_calls[i]`):
+    calls are told apart by `index`; `id` and `name` usually come only in the first piece,
+    `arguments` is a JSON string split across many pieces."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Tokens one request cost, as the server reported them (`usage`), or estimated from
+    characters when it did not (`estimated`)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool = False
+
+
+Chunk = str | Reasoning | FinishReason | ThinkingClosed | ToolCallDelta | Usage
+"""What a provider's stream yields: answer text, thinking, the finish reason, the mark that
+earlier text was thinking, pieces of tool calls, and the request's token usage."""
 AsyncResult = AsyncIterator[Chunk]
 
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
