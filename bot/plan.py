@@ -1,24 +1,33 @@
 """The delivery plan of one answer: what the chat must end up showing, and the next write.
 
-Pure, like a sans-I/O protocol: no network, no asyncio, no clock of its own. The writer
-(bot/delivery.py) feeds it the stream's events (`add_text`, `add_reasoning`, `end`, `stop`)
-and the outcome of every Telegram call (`succeeded`, `failed`), and asks one question,
-`next_write(now)`: the one call that brings the chat closest to the answer, or None. The
-plan is `finished` only when every page of the answer is shown exactly as its final text
-(or Telegram made that impossible), so a fast stream can never end before its last page.
+Pure, like a sans-I/O protocol (h11): no network, no asyncio, no clock of its own. The
+delivery (bot/delivery/) feeds it the stream's events (`add_text`, `add_reasoning`, `end`,
+`stop`, ...) and the outcome of every Telegram call (`succeeded`, `failed`), and asks one
+question, `next_write(now)`: the one call that brings the chat closest to the answer, or None.
 
-Pages: an answer longer than one message continues in new messages (Telegram's limit is
-4,096 UTF-16 units). Pages are completed strictly in order, so a page that Telegram says is
-too long can always be cut again without reordering what the chat shows.
+States have names. The answer is STREAMING until its stream ends, then ENDED; it is
+`finished` once every page shows its final text, or ABANDONED when Telegram made delivery
+impossible (the chat refuses the bot, or it kept failing). Each page, one Telegram message,
+is in a `PageState`; the outcome of a write is turned into a `PageEvent` and the page moves
+as `PAGE_TRANSITIONS` says. A write outcome that is illegal for the page's state (say, an
+edit of a page that has no message) raises `PlanError`: it is a bug in the caller.
+
+Queries (`finished`, `visible`, `priority`, `wake_at`, `next_write`) never change state. They
+may extend the layout memo (where the text is cut into pages, a pure function of the text and
+the page limits) and the rendering caches; neither is observable.
+
+Pages: an answer longer than one message continues in new messages (Telegram's limit is 4,096
+UTF-16 units). Pages are completed strictly in order, so a page that Telegram says is too long
+can always be cut again without reordering what the chat shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from bot import texts
-from bot.pacing import Priority
+from bot.priority import Priority
 from bot.render import (
     MESSAGE_LIMIT,
     Rendered,
@@ -42,8 +51,14 @@ MAX_PROBES = 5
 """Message ids checked for a copy of a page whose sendMessage response was lost."""
 MIN_PAGE = 256
 """Smallest page limit after Telegram called pages too long (UTF-16 units)."""
+DRAFTS_PER_ANSWER = 1000
+"""Draft ids an answer may use (one per page): answer n uses n*1000+1 ... n*1000+1000."""
 _WINDOW = 3
 """Render at most this many page limits of an over-long open page to decide where to cut."""
+
+
+class PlanError(Exception):
+    """An event the plan's state does not allow: a bug in whoever drives the plan."""
 
 
 class Op(StrEnum):
@@ -53,11 +68,11 @@ class Op(StrEnum):
     EDIT = "editMessageText"
     DRAFT = "sendMessageDraft"
     PROBE = "editMessageText?"  # the lost content on a candidate id: "not modified" = it landed
-    DELETE = "deleteMessage"  # a second copy of a page
+    DELETE = "deleteMessage"  # a message that must go: a second copy, a page no longer needed
 
 
 class Fault(StrEnum):
-    """How a Telegram call failed, as far as the plan cares (see bot/delivery.py's table)."""
+    """How a Telegram call failed, as far as the plan cares (bot/delivery/faults.py decides)."""
 
     NOT_MODIFIED = "not modified"
     TOO_LONG = "too long"
@@ -81,6 +96,105 @@ class Ending(StrEnum):
     SHUTDOWN = "shutdown"  # the process is stopping
 
 
+class AnswerState(StrEnum):
+    """Where the answer as a whole stands."""
+
+    STREAMING = "streaming"  # the stream is open: text may still come
+    ENDED = "ended"  # the stream ended; pages may still be due
+    ABANDONED = "abandoned"  # Telegram made showing it impossible; nothing more is written
+
+
+class PageState(StrEnum):
+    """Where one page (one Telegram message) stands."""
+
+    UNSENT = "unsent"  # no message shows it (a draft it had is gone)
+    DRAFTED = "drafted"  # a draft shows it (private chats); no message yet
+    SENT = "sent"  # a message shows it, perhaps an older text of it
+    PROBING = "probing"  # sent after a send whose response was lost: ids are checked for a copy
+
+
+class PageEvent(StrEnum):
+    """What the outcome of a write means for its page."""
+
+    DRAFT_SHOWN = "draft shown"
+    DRAFTS_REFUSED = "drafts refused"
+    SENT = "sent"
+    SENT_AFTER_LOSS = "sent after a lost send"
+    SEND_LOST = "send lost"  # no answer: it may or may not have landed
+    EDITED = "edited"  # or "not modified": it shows the text
+    MESSAGE_GONE = "message gone"  # the user deleted it
+    MOVED = "chat moved"  # the group became a supergroup; the old messages are read-only
+    COPY_FOUND = "copy found"  # a lost send did land: it becomes the page's message
+    LAST_COPY_FOUND = "last copy found"
+    NO_COPY = "no copy"  # that candidate id is not a copy of ours
+    PROBES_DONE = "probes done"
+    REFORMED = "reformed"  # too long, or formatting refused: the page changes form, not place
+    REPLACED = "replaced"  # Telegram refuses to edit it: the message goes, a fresh one comes
+    RETRY = "retry"  # a transient failure: the same write again after a backoff
+
+
+def _transitions() -> dict[PageState, dict[PageEvent, PageState]]:
+    S, E = PageState, PageEvent  # short names: the table reads as one
+    return {
+        S.UNSENT: {
+            E.DRAFT_SHOWN: S.DRAFTED,
+            E.DRAFTS_REFUSED: S.UNSENT,
+            E.SENT: S.SENT,
+            E.SENT_AFTER_LOSS: S.PROBING,
+            E.SEND_LOST: S.UNSENT,
+            E.MOVED: S.UNSENT,
+            E.REFORMED: S.UNSENT,
+            E.RETRY: S.UNSENT,
+        },
+        S.DRAFTED: {
+            E.DRAFT_SHOWN: S.DRAFTED,
+            E.DRAFTS_REFUSED: S.DRAFTED,  # the draft shown stays until it expires
+            E.SENT: S.SENT,
+            E.SENT_AFTER_LOSS: S.PROBING,
+            E.SEND_LOST: S.DRAFTED,
+            E.MOVED: S.DRAFTED,
+            E.REFORMED: S.DRAFTED,
+            E.RETRY: S.DRAFTED,
+        },
+        S.SENT: {
+            E.EDITED: S.SENT,
+            E.MESSAGE_GONE: S.UNSENT,
+            E.MOVED: S.UNSENT,
+            E.REFORMED: S.SENT,
+            E.REPLACED: S.UNSENT,
+            E.RETRY: S.SENT,
+        },
+        S.PROBING: {
+            E.COPY_FOUND: S.PROBING,
+            E.LAST_COPY_FOUND: S.SENT,
+            E.NO_COPY: S.PROBING,
+            E.PROBES_DONE: S.SENT,
+            E.REFORMED: S.PROBING,
+            E.RETRY: S.PROBING,
+        },
+    }
+
+
+PAGE_TRANSITIONS = _transitions()
+"""Every legal move of a page; anything else is a PlanError."""
+WRITES_IN: dict[PageState, frozenset[Op]] = {
+    PageState.UNSENT: frozenset({Op.SEND, Op.DRAFT}),
+    PageState.DRAFTED: frozenset({Op.SEND, Op.DRAFT}),
+    PageState.SENT: frozenset({Op.EDIT}),
+    PageState.PROBING: frozenset({Op.PROBE}),
+}
+"""The writes a page in each state can have asked for (DELETE belongs to no page)."""
+
+
+class Form(IntEnum):
+    """How a page is shown; Telegram refusing one form moves it to the next."""
+
+    FULL = 0
+    NO_LINKS = 1
+    PLAIN = 2  # no formatting at all
+    NOTE = 3  # Telegram refused every form: a note stands in its place
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """A sentence of the bot's own shown under the answer (say, that the picture could not
@@ -91,7 +205,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Write:
-    """One Telegram call to make. `page` indexes the plan's pages."""
+    """One Telegram call to make. `page` indexes the plan's pages of `generation` (a layout
+    that was thrown away, when earlier text turned out to be thoughts, has an older one)."""
 
     op: Op
     page: int
@@ -99,29 +214,32 @@ class Write:
     message_id: int | None = None
     draft_id: int | None = None
     reply: bool = False
+    generation: int = 0
 
 
 @dataclass(eq=False, slots=True)
 class _Page:
-    """One message of the answer. `markdown` is None while this is the open (last) page."""
+    """One message of the answer: where it stands with Telegram, and (memo) where its text is.
 
-    start: int  # where this page's text starts in the answer
-    reopen: str = ""  # restarts what the cut before this page interrupted (a code fence)
-    markdown: str | None = None
-    limit: int = MESSAGE_LIMIT
-    degrade: int = 0  # 1: without links, 2: without any formatting
-    rejected: int = 0
-    gone: bool = False  # Telegram refused every form of this page: a note stands in for it
+    A page the layout memo adds has only default delivery fields: it is UNSENT, exactly as
+    if it did not exist yet, so extending the memo is not a change of state."""
+
+    # where it stands
+    state: PageState = PageState.UNSENT
     message_id: int | None = None
     shown: Rendered | None = None  # what the message (or the draft) shows now
     shown_at: float = 0.0
-    draft_id: int | None = None
-    floor: int | None = None  # the last message id known before a lost send of this page
+    form: Form = Form.FULL
+    rejected: int = 0
+    after_id: int | None = None  # the last message id known before a lost send of this page
     lost_sends: int = 0
     probes: list[int] = field(default_factory=list)
     plain_probes: bool = False  # Telegram refused a probe's formatting: probe without it
     copies_found: int = 0
-    copies: list[int] = field(default_factory=list)  # message ids to delete
+    # where its text is (the layout memo)
+    start: int = 0  # where this page's text starts in the answer
+    reopen: str = ""  # restarts what the cut before this page interrupted (a code fence)
+    markdown: str | None = None  # None while this is the open (last) page
     body: Rendered | None = None  # the rendered markdown of a frozen page
     content: tuple[object, Rendered] | None = None  # (what it depends on, content)
 
@@ -133,86 +251,111 @@ class AnswerPlan:
     `drafts`: stream the open page as a draft (sendMessageDraft, private chats) and persist
     each page with sendMessage; otherwise send the first text and then edit it.
     `plain`: show the text as it is (the bot's own sentences), not as Markdown.
-    `floor`: the id of the message being answered, the last id known before the answer.
+    `after_id`: the id of the message being answered, the newest id known before the answer.
     """
 
     lang: str = texts.DEFAULT_LANGUAGE
     drafts: bool = False
     plain: bool = False
     show_reasoning: bool = True
-    floor: int | None = None
+    after_id: int | None = None
     first_draft_id: int = 1
-    raw: str = ""
     reasoning: str = ""
+    state: AnswerState = AnswerState.STREAMING
     ending: Ending | None = None
     reason: str = ""  # the backend's failure kind for FAILED (BackendError.reason)
     stop_note: str | None = None
-    pages: list[_Page] = field(default_factory=lambda: [_Page(start=0)])
+    pages: list[_Page] = field(default_factory=lambda: [_Page()])
+    doomed: list[int] = field(default_factory=list)  # message ids to delete, oldest first
     failures: int = 0
     not_before: float = 0.0
-    gave_up: bool = False
-    calls: int = 0
+    generation: int = 0
     _parts: list[str] = field(default_factory=list)
     _notes: list[str] = field(default_factory=list)
     _notice: str | None = None
-    _settled: bool = False
+    _limits: dict[int, int] = field(default_factory=dict)
     _open: tuple[str, Rendered] | None = None
     _version: int = 0
-    _draft_ids: int = 0
 
-    # --- the stream --------------------------------------------------------------------
+    # --- events of the stream ----------------------------------------------------------
 
     def add_text(self, text: str) -> None:
-        """A chunk of the answer arrived."""
-        if text and self.ending is None:
+        """A chunk of the answer arrived (dropped once the stream ended: stopped answers)."""
+        if text and self.state is AnswerState.STREAMING:
             self._parts.append(text)
             self._version += 1
 
     def add_reasoning(self, text: str) -> None:
         """A chunk of the model's thinking arrived (shown collapsed, never kept in history)."""
-        if text and self.ending is None:
+        if text and self.state is AnswerState.STREAMING:
             self.reasoning += text
             self._version += 1
 
     def add_note(self, text: str) -> None:
         """A note of our own for under the answer (shown once the answer ends)."""
-        if text and self.ending is None:
+        if text and self.state is AnswerState.STREAMING:
             self._notes.append(text)
+
+    def thinking_closed(self) -> None:
+        """The answer so far was the model's thinking (a `</think>` whose opening tag the chat
+        template wrote): it moves into the thoughts; pages after the first are deleted."""
+        if self.state is not AnswerState.STREAMING or not self._parts:
+            return
+        self.reasoning += self.text
+        self._parts.clear()
+        for page in self.pages[1:]:
+            if page.message_id is not None:
+                self.doomed.append(page.message_id)
+        first = self.pages[0]
+        first.start, first.reopen = 0, ""
+        first.markdown, first.body, first.content = None, None, None
+        del self.pages[1:]
+        self._limits = {k: v for k, v in self._limits.items() if k == 0}
+        self._open = None
+        self.generation += 1
+        self._version += 1
 
     def end(self, ending: Ending, reason: str = "") -> None:
         """The stream ended; `reason` names the backend failure for Ending.FAILED."""
-        if self.ending is None:
-            self.ending, self.reason = ending, reason
-            self._version += 1
+        if self.state is AnswerState.STREAMING:
+            self.state, self.ending, self.reason = AnswerState.ENDED, ending, reason
+            self._settle()
 
     def stop(self, ending: Ending, note: str | None = None) -> None:
         """The user (or shutdown) ended the answer; `note` replaces the default notice."""
-        if self.ending is None:
-            self.ending, self.stop_note = ending, note
-            self._version += 1
+        if self.state is AnswerState.STREAMING:
+            self.state, self.ending, self.stop_note = AnswerState.ENDED, ending, note
+            self._settle()
+
+    def abandon(self) -> None:
+        """Nothing more can be shown (the writer failed for a reason the plan cannot know)."""
+        self.state = AnswerState.ABANDONED
 
     @property
     def text(self) -> str:
         """The answer as the model wrote it so far (what history keeps)."""
         if len(self._parts) > 1:
-            self._parts[:] = ["".join(self._parts)]
+            self._parts[:] = ["".join(self._parts)]  # a memo of the join: same value
         return self._parts[0] if self._parts else ""
 
-    # --- what to write -----------------------------------------------------------------
+    # --- queries -----------------------------------------------------------------------
 
     @property
     def ended(self) -> bool:
-        return self.ending is not None
+        return self.state is not AnswerState.STREAMING
+
+    @property
+    def gave_up(self) -> bool:
+        return self.state is AnswerState.ABANDONED
 
     @property
     def finished(self) -> bool:
         """Nothing is left to write: every page shows its final text, or delivery gave up."""
-        if self.gave_up:
+        if self.state is AnswerState.ABANDONED:
             return True
-        if not self.ended:
+        if self.state is AnswerState.STREAMING or self.doomed:
             return False
         self._layout()
-        self._settle()
         return all(self._page_done(index) for index in range(len(self.pages)))
 
     @property
@@ -222,9 +365,9 @@ class AnswerPlan:
 
     def priority(self) -> int:
         """For the write budget, asked at grant time: finals and continuations first."""
-        self._layout()
-        if self.ended:
+        if self.ended or self.doomed:
             return Priority.FINAL
+        self._layout()
         if len(self.pages) > 1:
             if any(not self._page_done(index) for index in range(len(self.pages) - 1)):
                 return Priority.FINAL  # a finished page still shows less than its text
@@ -234,42 +377,38 @@ class AnswerPlan:
 
     def next_write(self, now: float) -> Write | None:
         """The one call that brings the chat closest to the answer now, or None."""
-        if self.gave_up or now < self.not_before:
+        if self.state is AnswerState.ABANDONED or now < self.not_before:
             return None
+        if self.doomed:
+            return Write(Op.DELETE, -1, message_id=self.doomed[0], generation=self.generation)
         self._layout()
-        if self.ended:
-            self._settle()
         last = len(self.pages) - 1
         for index, page in enumerate(self.pages):
             final = self.ended or index < last
-            if page.copies:
-                return Write(Op.DELETE, index, message_id=page.copies[0])
-            if page.probes:
+            if page.state is PageState.PROBING:
                 # The newest text on a candidate id: "not modified", or an edit that went
                 # through, both mean the lost send did land there.
                 probe = page.shown.without() if page.plain_probes and page.shown else page.shown
-                return Write(Op.PROBE, index, content=probe, message_id=page.probes[0])
+                return self._write(Op.PROBE, index, probe, message_id=page.probes[0])
             content = self._content(index)
             if content.empty:
                 if final:
                     continue
                 return None
-            if self.drafts and page.message_id is None:
-                if final:
-                    return self._send(index, content)
+            if page.state is PageState.SENT:
+                if content != page.shown:
+                    return self._write(Op.EDIT, index, content, message_id=page.message_id)
+                if not final:
+                    return None
+                continue
+            if self.drafts and not final:
                 stale = now >= page.shown_at + DRAFT_REFRESH  # the same sum as wake_at's
                 if content != page.shown or stale:
-                    if page.draft_id is None:
-                        page.draft_id = self.first_draft_id + self._draft_ids
-                        self._draft_ids += 1
-                    return Write(Op.DRAFT, index, content=content, draft_id=page.draft_id)
+                    draft_id = self.first_draft_id + index
+                    return self._write(Op.DRAFT, index, content, draft_id=draft_id)
                 return None
-            if page.message_id is None:
-                return self._send(index, content)
-            if content != page.shown:
-                return Write(Op.EDIT, index, content=content, message_id=page.message_id)
-            if not final:
-                return None
+            reply = not any(earlier.message_id is not None for earlier in self.pages[:index])
+            return self._write(Op.SEND, index, content, reply=reply)
         return None
 
     def wake_at(self, now: float) -> float | None:
@@ -278,141 +417,202 @@ class AnswerPlan:
         if self.not_before > now:
             moments.append(self.not_before)
         page = self.pages[-1]
-        if self.drafts and not self.ended and page.message_id is None and page.shown is not None:
+        if self.drafts and not self.ended and page.state is PageState.DRAFTED:
             moments.append(page.shown_at + DRAFT_REFRESH)
         return min(moments) if moments else None
 
-    def _send(self, index: int, content: Rendered) -> Write:
-        reply = not any(page.message_id is not None for page in self.pages[:index])
-        return Write(Op.SEND, index, content=content, reply=reply)
+    def page_texts(self) -> list[str]:
+        """What each page must show in the end (for checks: the chat shows exactly these)."""
+        self._layout()
+        return [self._content(index).text for index in range(len(self.pages))]
 
-    # --- outcomes of writes ------------------------------------------------------------
+    def message_ids(self) -> list[int]:
+        return [page.message_id for page in self.pages if page.message_id is not None]
+
+    def _write(
+        self,
+        op: Op,
+        index: int,
+        content: Rendered | None,
+        *,
+        message_id: int | None = None,
+        draft_id: int | None = None,
+        reply: bool = False,
+    ) -> Write:
+        return Write(op, index, content, message_id, draft_id, reply, self.generation)
+
+    # --- events: outcomes of writes ----------------------------------------------------
 
     def succeeded(self, write: Write, now: float, message_id: int | None = None) -> None:
         """Telegram executed `write`; `message_id` is the new message of a SEND."""
         self.failures = 0
-        self._version += 1
-        page = self.pages[write.page]
         if write.op is Op.DELETE:
-            page.copies.remove(write.message_id)  # type: ignore[arg-type]
-        elif write.op is Op.PROBE:
-            self._copy_found(page, write)  # it overwrote a copy of ours: same as "not modified"
+            self._forget_doomed(write)
+            return
+        page = self._page_of(write, message_id)
+        if page is None:
+            return
+        if write.op is Op.DRAFT:
+            page.shown, page.shown_at = write.content, now
+            self._move(page, PageEvent.DRAFT_SHOWN)
         elif write.op is Op.SEND:
             page.message_id, page.shown, page.shown_at = message_id, write.content, now
+            event = PageEvent.SENT
+            if message_id is not None and page.lost_sends:
+                # A lost send that landed took an id between the last one we knew and this
+                # one (ids grow in a chat); unknown floor: the ids just below.
+                low = page.after_id + 1 if page.after_id is not None else message_id - MAX_PROBES
+                page.probes = list(range(max(1, low), message_id))[:MAX_PROBES]
+                if page.probes:
+                    event = PageEvent.SENT_AFTER_LOSS
             if message_id is not None:
-                if page.lost_sends:
-                    # A lost send that landed took an id between the last one we knew and
-                    # this one (ids grow in a chat); unknown floor: the ids just below.
-                    low = page.floor + 1 if page.floor is not None else message_id - MAX_PROBES
-                    page.probes = list(range(max(1, low), message_id))[:MAX_PROBES]
-                self.floor = max(self.floor or 0, message_id)
-        else:
+                self.after_id = max(self.after_id or 0, message_id)
+            self._move(page, event)
+        elif write.op is Op.EDIT:
             page.shown, page.shown_at = write.content, now
+            self._move(page, PageEvent.EDITED)
+        else:  # PROBE: it overwrote a copy of ours, the same as "not modified"
+            self._move(page, self._copy_found(page, write))
 
     def failed(self, write: Write, now: float, fault: Fault) -> None:
         """Telegram refused or did not answer `write`."""
-        page = self.pages[write.page]
-        self._version += 1
-        if write.op is Op.PROBE:
-            self._probe_failed(page, write, now, fault)
+        if fault is Fault.FORBIDDEN:
+            self.state = AnswerState.ABANDONED  # the chat does not take the bot's messages
             return
         if write.op is Op.DELETE:
             if fault is Fault.TRANSIENT:
                 self._backoff(now)
             else:
-                page.copies.remove(write.message_id)  # type: ignore[arg-type]
+                self._forget_doomed(write)  # it is gone, or it cannot be deleted: move on
             return
-        if fault is Fault.NOT_MODIFIED:
-            page.shown = write.content  # it already shows this (a lost edit got through)
-        elif fault is Fault.MESSAGE_GONE:
-            page.message_id, page.shown = None, None  # deleted by the user: send it anew
-        elif fault is Fault.TOO_LONG:
-            self._shrink(write.page)
-        elif fault is Fault.ENTITIES:
-            if page.degrade < 2:
-                page.degrade = 2 if self.plain else page.degrade + 1
-            else:
-                self._reject(write.page)
-        elif fault is Fault.NO_DRAFTS:
-            self.drafts = False
-        elif fault is Fault.MIGRATED:
-            self.floor = None
-            if write.op is Op.EDIT:
-                page.message_id, page.shown = None, None  # the old group is read-only now
-        elif fault is Fault.TRANSIENT:
+        page = self._page_of(write, None)
+        if page is None:
+            return
+        if fault is Fault.TRANSIENT:
             if write.op is Op.SEND:
                 page.lost_sends += 1  # it may have been sent: look for a copy later
                 if page.lost_sends == 1:
-                    page.floor = self.floor
+                    page.after_id = self.after_id
             self._backoff(now)
-        elif fault is Fault.REJECTED:
-            self._reject(write.page)
-        else:  # FORBIDDEN: the chat does not take messages from the bot any more
-            self.gave_up = True
+            self._move(page, PageEvent.SEND_LOST if write.op is Op.SEND else PageEvent.RETRY)
+        elif write.op is Op.PROBE:
+            self._move(page, self._probe_failed(page, write, fault))
+        elif fault is Fault.NO_DRAFTS:
+            self.drafts = False
+            self._move(page, PageEvent.DRAFTS_REFUSED)
+        elif fault is Fault.MIGRATED:
+            self.after_id = None
+            if write.op is Op.EDIT:
+                page.message_id, page.shown = None, None  # the old group is read-only now
+            self._move(page, PageEvent.MOVED)
+        elif write.op is Op.EDIT and fault in (Fault.NOT_MODIFIED, Fault.MESSAGE_GONE):
+            if fault is Fault.NOT_MODIFIED:
+                page.shown = write.content  # it already shows this (a lost edit got through)
+                self._move(page, PageEvent.EDITED)
+            else:
+                page.message_id, page.shown = None, None  # deleted by the user: send anew
+                self._move(page, PageEvent.MESSAGE_GONE)
+        elif fault is Fault.TOO_LONG:
+            self._shrink(write.page)
+            self._move(page, PageEvent.REFORMED)
+        elif fault is Fault.ENTITIES and page.form < Form.PLAIN:
+            page.form = Form.PLAIN if self.plain else Form(page.form + 1)
+            self._move(page, PageEvent.REFORMED)
+        else:  # REJECTED, or a refusal that makes no sense for this call
+            self._move(page, self._reject(page))
+
+    def _page_of(self, write: Write, message_id: int | None) -> _Page | None:
+        """The page `write` was for; None for a page of a layout thrown away since (then a
+        message it created is deleted)."""
+        if write.generation != self.generation:
+            if message_id is not None:
+                self.doomed.append(message_id)
+            return None
+        if not 0 <= write.page < len(self.pages):
+            raise PlanError(f"{write.op} for page {write.page}, which does not exist")
+        page = self.pages[write.page]
+        if write.op not in WRITES_IN[page.state]:
+            raise PlanError(f"{write.op} outcome for a page that is {page.state}")
+        return page
+
+    @staticmethod
+    def _move(page: _Page, event: PageEvent) -> None:
+        moves = PAGE_TRANSITIONS[page.state]
+        if event not in moves:
+            raise PlanError(f"{event} is not possible for a page that is {page.state}")
+        page.state = moves[event]
+
+    def _forget_doomed(self, write: Write) -> None:
+        if write.message_id not in self.doomed:
+            raise PlanError(f"deleteMessage outcome for {write.message_id}, never doomed")
+        self.doomed.remove(write.message_id)
 
     def _backoff(self, now: float) -> None:
         self.failures += 1
         if self.failures > MAX_FAILURES:
-            self.gave_up = True
+            self.state = AnswerState.ABANDONED
         self.not_before = now + min(0.5 * 2 ** (self.failures - 1), 30.0)
 
-    def _probe_failed(self, page: _Page, write: Write, now: float, fault: Fault) -> None:
+    def _probe_failed(self, page: _Page, write: Write, fault: Fault) -> PageEvent:
         """Only "not modified" proves a copy, and only "not found" or "can't be edited"
         proves there is none; after any other refusal the probe is tried again plainer."""
-        if fault is Fault.TRANSIENT:
-            self._backoff(now)
-        elif fault is Fault.NOT_MODIFIED:
-            self._copy_found(page, write)
-        elif fault is Fault.MESSAGE_GONE:
-            page.probes.remove(write.message_id)  # type: ignore[arg-type]
-        elif fault is Fault.MIGRATED:
+        if fault is Fault.NOT_MODIFIED:
+            return self._copy_found(page, write)
+        if fault is Fault.MIGRATED:
             page.probes.clear()  # the old group is read-only: nothing to clean up there
-        elif fault is Fault.FORBIDDEN:
-            self.gave_up = True
-        elif not page.plain_probes:
+            return PageEvent.PROBES_DONE
+        if fault is not Fault.MESSAGE_GONE and not page.plain_probes:
             page.plain_probes = True
-        else:
-            page.probes.remove(write.message_id)  # type: ignore[arg-type]
+            return PageEvent.REFORMED
+        page.probes.remove(write.message_id)  # type: ignore[arg-type]  # PROBE has an id
+        return PageEvent.NO_COPY if page.probes else PageEvent.PROBES_DONE
 
-    def _copy_found(self, page: _Page, write: Write) -> None:
+    def _copy_found(self, page: _Page, write: Write) -> PageEvent:
         """A send whose response was lost did land: keep that message, delete the later copy."""
         assert write.message_id is not None
         page.probes.remove(write.message_id)
         if page.message_id is not None:
-            page.copies.append(page.message_id)
+            self.doomed.append(page.message_id)
         page.message_id, page.shown = write.message_id, write.content
         page.copies_found += 1
-        if page.copies_found >= page.lost_sends:
+        if page.copies_found >= page.lost_sends or not page.probes:
             page.probes.clear()
+            return PageEvent.LAST_COPY_FOUND
+        return PageEvent.COPY_FOUND
 
-    def _reject(self, index: int) -> None:
+    def _reject(self, page: _Page) -> PageEvent:
         """Telegram refused a page for a reason we do not know: plainer, fresh, then a note."""
-        page = self.pages[index]
         page.rejected += 1
-        if page.degrade < 2:
-            page.degrade = 2
-        elif page.message_id is not None and not page.gone:
-            page.copies.append(page.message_id)  # replace the message Telegram won't edit
+        if page.form < Form.PLAIN:
+            page.form = Form.PLAIN
+        elif page.message_id is not None and page.form is not Form.NOTE:
+            self.doomed.append(page.message_id)  # replace the message Telegram won't edit
             page.message_id, page.shown = None, None
-            page.gone = page.rejected > 2
-        elif not page.gone:
-            page.gone = True
+            if page.rejected > 2:
+                page.form = Form.NOTE
+            return PageEvent.REPLACED if page.state is PageState.SENT else PageEvent.REFORMED
+        elif page.form is not Form.NOTE:
+            page.form = Form.NOTE
         else:
-            self.gave_up = True
+            self.state = AnswerState.ABANDONED
+        return PageEvent.REFORMED
 
     def _shrink(self, index: int) -> None:
         """Telegram counts this page longer than we do: cut it again, smaller."""
         page = self.pages[index]
-        page.limit = max(MIN_PAGE, min(page.limit - 64, int(self._content(index).size * 0.9)))
+        limit = self._limits.get(index, MESSAGE_LIMIT)
+        self._limits[index] = max(MIN_PAGE, min(limit - 64, int(self._content(index).size * 0.9)))
         if page.markdown is None and not self.ended:
             return  # the open page is cut by _layout with the new limit
         # Reopen the layout from this page: later pages have no message yet (pages are
         # completed in order), so they are simply cut again.
         del self.pages[index + 1 :]
         page.markdown, page.body, page.content = None, None, None
-        self._settled, self._notice = False, None
+        self._open = None
+        if self.ended:
+            self._settle()
 
-    # --- layout ------------------------------------------------------------------------
+    # --- layout (a memo of where the text is cut into pages) ---------------------------
 
     def _layout(self) -> None:
         """Cut the open page while it renders longer than its limit."""
@@ -425,7 +625,6 @@ class AnswerPlan:
                 return
             cut = cut_page(markdown, limit, plain=self.plain)
             page.markdown, page.content = cut.head, None
-            self._version += 1
             start = page.start + max(0, cut.at - len(page.reopen))
             self.pages.append(_Page(start=start, reopen=cut.reopen))
 
@@ -438,27 +637,25 @@ class AnswerPlan:
         return len(window) < len(markdown) and self._render(markdown).size > limit
 
     def _body_limit(self, index: int) -> int:
-        limit = self.pages[index].limit
+        limit = self._limits.get(index, MESSAGE_LIMIT)
         if index == 0 and self._thoughts() is not None:
             limit -= THOUGHTS_LIMIT + 64  # the header, the ellipsis and the separator
         return max(MIN_PAGE // 2, limit)
 
     def _settle(self) -> None:
-        """The stream ended: choose the notice shown under the answer, once."""
-        if self._settled:
-            return
-        self._settled = True
-        self._version += 1
+        """The stream ended: choose the notice shown under the answer; a notice that does not
+        fit on the last page gets a message of its own."""
+        self._layout()
         notices = [*self._notes, self._choose_notice()]
         self._notice = "\n".join(notice for notice in notices if notice) or None
+        self._version += 1
         if self._notice is None:
             return
         index = len(self.pages) - 1
         page = self.pages[index]
-        if self._content(index).size > page.limit:
+        if self._content(index).size > self._limits.get(index, MESSAGE_LIMIT):
             page.markdown, page.content = page.reopen + self.text[page.start :], None
-            self.pages.append(_Page(start=len(self.text)))  # the notice gets its own message
-            self._version += 1
+            self.pages.append(_Page(start=len(self.text)))
 
     def _choose_notice(self) -> str | None:
         lang = self.lang
@@ -477,18 +674,18 @@ class AnswerPlan:
                 return texts.t(lang, "length_cut")
             if self.reasoning.strip():
                 return texts.t(lang, "length_thinking")
-        return None if shown else texts.t(lang, "failed", reason=texts.t(lang, "empty"))
+        return None if shown else texts.t(lang, "failed", reason=texts.reason(lang, "empty"))
 
     def _page_done(self, index: int) -> bool:
         page = self.pages[index]
-        if page.probes or page.copies:
+        if page.state is PageState.PROBING:
             return False
         content = self._content(index)
         if content.empty:
             return True
-        return page.message_id is not None and page.shown == content
+        return page.state is PageState.SENT and page.shown == content
 
-    # --- rendering ---------------------------------------------------------------------
+    # --- rendering (memos) -------------------------------------------------------------
 
     def _render(self, markdown: str) -> Rendered:
         return render(markdown, plain=self.plain)
@@ -505,44 +702,48 @@ class AnswerPlan:
             self._open = (markdown, self._render(markdown))
         return self._open[1]
 
-    def _thoughts(self) -> Rendered | None:
-        """The collapsed thoughts shown above the answer, or None."""
+    def _thoughts(self, room: int = THOUGHTS_LIMIT + 64) -> Rendered | None:
+        """The collapsed thoughts shown above the answer within `room` UTF-16 units (thoughts
+        that came after the first page was cut get what is left of it), or None."""
         if not self.reasoning.strip() or self.plain:
             return None
         thinking = not self.text.strip() and not self.ended
         header = texts.t(self.lang, "thinking" if thinking else "thoughts")
         if not self.show_reasoning:
-            return visible(header) if thinking else None
-        return quote_block(header, tail(self.reasoning.strip(), THOUGHTS_LIMIT))
+            return visible(header) if thinking and utf16_len(header) <= room else None
+        budget = min(THOUGHTS_LIMIT, room - utf16_len(header) - 1)
+        if budget < 16:
+            return visible(header) if utf16_len(header) <= room else None
+        return quote_block(header, tail(self.reasoning.strip(), budget))
 
     def _content(self, index: int) -> Rendered:
-        """What page `index` must show: thoughts, its text, the notice; degraded if refused."""
+        """What page `index` must show: thoughts, its text, the notice; in its form."""
         page = self.pages[index]
         last = index == len(self.pages) - 1
         key = (
             self._version if page.markdown is None else None,
-            page.degrade,
-            page.gone,
+            page.form,
             self._notice if last else None,
             (len(self.reasoning), bool(self._parts), self.ended) if index == 0 else None,
         )
         if page.content is not None and page.content[0] == key:
             return page.content[1]
         parts: list[Rendered] = []
-        if index == 0:
-            thoughts = self._thoughts()
-            if thoughts is not None:
-                parts.append(thoughts)
-        if page.gone:
+        if page.form is Form.NOTE:
             parts.append(visible(texts.t(self.lang, "part_refused")))
         else:
             parts.append(self._body(index))
         if last and self._notice:
             parts.append(visible(self._notice))
         content = join(parts)
-        if page.degrade == 1:
+        if index == 0:
+            room = self._limits.get(0, MESSAGE_LIMIT) - content.size - 2  # 2: the separator
+            thoughts = self._thoughts(room)
+            if thoughts is not None:
+                content = join([thoughts, content])
+        if page.form is Form.NO_LINKS:
             content = content.without("text_link")
-        elif page.degrade >= 2 or page.gone:
+        elif page.form >= Form.PLAIN:
             content = content.without()
         page.content = (key, content)
         return content

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from bot import plan as plan_module
 from bot import texts
-from bot.pacing import Priority
 from bot.plan import AnswerPlan, Ending, Fault, Op, Write
+from bot.priority import Priority
 from bot.render import MESSAGE_LIMIT, Rendered, render
 
 LONG = "\n\n".join(f"Paragraph {n}: " + "lorem ipsum dolor sit amet " * 20 for n in range(20))
@@ -197,7 +197,7 @@ def test_a_refused_link_costs_only_the_links_and_drafts_stay_on() -> None:
 
 
 def test_a_lost_send_is_found_and_its_later_copy_deleted() -> None:
-    plan = AnswerPlan(floor=100)
+    plan = AnswerPlan(after_id=100)
     plan.add_text("Answer")
     plan.end(Ending.COMPLETE)
     chat = Chat()
@@ -278,7 +278,7 @@ def notice_of(
 
 
 def test_true_notices() -> None:
-    empty = texts.t("en", "failed", reason=texts.t("en", "empty"))
+    empty = texts.t("en", "failed", reason=texts.reason("en", "empty"))
     assert notice_of(Ending.COMPLETE) == [empty]
     assert notice_of(Ending.COMPLETE, "  \n") == [empty]
     cut = notice_of(Ending.LENGTH, "Half")

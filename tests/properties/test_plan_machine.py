@@ -1,0 +1,255 @@
+"""The delivery plan alone, driven by Hypothesis through arbitrary events, faults and clocks.
+
+A small model of a chat plays Telegram: it applies each write the plan asks for, or fails it
+the way Telegram does (a lost response after the write landed, a 5xx before it did, refused
+formatting, a page Telegram counts longer, a message the user deleted, a chat that refuses
+drafts). Whatever happens, the plan must keep Telegram's limits, never send an edit that
+changes nothing (unless a lost write left it unsure), and, once the stream has ended and
+Telegram behaves, finish with the chat showing each page of the whole answer exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from bot import texts
+from bot.plan import AnswerPlan, AnswerState, Ending, Fault, Op, PageState, PlanError, Write
+from bot.render import MESSAGE_LIMIT, Rendered, render, utf16_len
+from tests.support.properties import examples
+
+WORD = st.text(alphabet=st.sampled_from("abcxyz019АБжя😀🇺é\u0301"), min_size=1, max_size=12)
+MARKUP = st.sampled_from(
+    [" ", " ", "\n", "\n\n", "**", "_", "`", "\n```py\n", "\n```\n", "\n# ", "\n- ", "[",
+     "](https://example.com/x)", "\n| a | b |\n|---|---|\n| 1 | 2 |\n", "<", "List<String>",
+     "\\", "\t", "\u3000"]
+)  # fmt: skip
+CHUNK = st.one_of(
+    st.lists(st.one_of(WORD, MARKUP), min_size=1, max_size=30).map("".join),
+    st.tuples(st.lists(st.one_of(WORD, MARKUP), min_size=5, max_size=40), st.integers(20, 200))
+    .map(lambda drawn: "".join(drawn[0]) * drawn[1]),  # a burst: thousands of characters
+)
+FAULTS = st.sampled_from(
+    ["ok", "ok", "ok", "ok", "lost", "failed", "entities", "too_long", "deleted", "rejected",
+     "no_drafts"]
+)  # fmt: skip
+
+
+@dataclass
+class Message:
+    shown: Rendered
+    unsure: bool = False  # a write landed whose response was lost: the plan cannot know
+
+
+@dataclass
+class FakeChat:
+    """What the chat shows; message ids grow like Telegram's."""
+
+    messages: dict[int, Message] = field(default_factory=dict)
+    drafts: dict[int, Rendered] = field(default_factory=dict)
+    next_id: int = 100
+
+    def live(self) -> list[str]:
+        return [message.shown.text for _, message in sorted(self.messages.items())]
+
+
+class PlanMachine(RuleBasedStateMachine):
+    """Arbitrary stream events, clocks and Telegram outcomes against one plan."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan = AnswerPlan()
+        self.chat = FakeChat()
+        self.now = 0.0
+        self.steps_after_end = 0
+
+    @initialize(drafts=st.booleans(), plain=st.booleans(), reasoning=st.booleans())
+    def start(self, drafts: bool, plain: bool, reasoning: bool) -> None:
+        self.plan = AnswerPlan(drafts=drafts, plain=plain, show_reasoning=reasoning, after_id=99)
+
+    # --- the stream ---------------------------------------------------------------------
+
+    @rule(chunk=CHUNK)
+    def text(self, chunk: str) -> None:
+        self.plan.add_text(chunk)
+
+    @rule(chunk=WORD)
+    def thinking(self, chunk: str) -> None:
+        self.plan.add_reasoning(chunk + " ")
+
+    @rule()
+    def thinking_closed(self) -> None:
+        self.plan.thinking_closed()
+
+    @rule(ending=st.sampled_from(list(Ending)), stopped=st.booleans())
+    def end(self, ending: Ending, stopped: bool) -> None:
+        if stopped:
+            self.plan.stop(Ending.STOPPED, None)
+        else:
+            self.plan.end(ending, "unavailable")
+
+    @rule(seconds=st.sampled_from([0.001, 0.3, 1.0, 5.0, 25.0]))
+    def wait(self, seconds: float) -> None:
+        self.now += seconds
+
+    # --- Telegram -----------------------------------------------------------------------
+
+    @precondition(lambda self: not self.plan.finished)
+    @rule(fault=FAULTS)
+    def write(self, fault: str) -> None:
+        plan = self.plan
+        first = plan.next_write(self.now)
+        assert plan.next_write(self.now) == first, "asking twice gave another answer"
+        if first is None:
+            wake = plan.wake_at(self.now)
+            self.now = wake if wake is not None else self.now + 1.0
+            return
+        self.check_write(first)
+        self.perform(first, fault)
+
+    def check_write(self, write: Write) -> None:
+        if write.op is Op.DELETE:
+            assert write.message_id is not None
+            return
+        content = write.content
+        assert content is not None and not content.empty, "an empty message"
+        assert content.size <= MESSAGE_LIMIT, f"{content.size} UTF-16 units"
+        if write.op is Op.EDIT:
+            message = self.chat.messages.get(write.message_id or 0)
+            if message is not None and not message.unsure:
+                assert message.shown != content, "an edit that changes nothing"
+
+    def perform(self, write: Write, fault: str) -> None:
+        plan, chat, now = self.plan, self.chat, self.now
+        if fault == "failed":
+            plan.failed(write, now, Fault.TRANSIENT)
+            return
+        if write.op is Op.DELETE:
+            chat.messages.pop(write.message_id or 0, None)
+            plan.succeeded(write, now)
+            return
+        assert write.content is not None
+        if fault == "entities" and write.content.entities:
+            plan.failed(write, now, Fault.ENTITIES)
+            return
+        if fault == "too_long" and write.content.size > 3000:
+            plan.failed(write, now, Fault.TOO_LONG)
+            return
+        if fault == "rejected":
+            plan.failed(write, now, Fault.REJECTED)
+            return
+        if write.op is Op.DRAFT:
+            if fault == "no_drafts":
+                plan.failed(write, now, Fault.NO_DRAFTS)
+                return
+            chat.drafts[write.draft_id or 0] = write.content
+            plan.succeeded(write, now)
+            return
+        if write.op is Op.SEND:
+            chat.next_id += 1
+            chat.messages[chat.next_id] = Message(write.content, unsure=fault == "lost")
+            if fault == "lost":
+                plan.failed(write, now, Fault.TRANSIENT)
+            else:
+                plan.succeeded(write, now, chat.next_id)
+            return
+        # EDIT or PROBE
+        message_id = write.message_id or 0
+        if fault == "deleted":
+            chat.messages.pop(message_id, None)
+        message = chat.messages.get(message_id)
+        if message is None:
+            plan.failed(write, now, Fault.MESSAGE_GONE)
+        elif message.shown == write.content:
+            message.unsure = False
+            plan.failed(write, now, Fault.NOT_MODIFIED)
+        else:
+            message.shown = write.content
+            message.unsure = fault == "lost"
+            if fault == "lost":
+                plan.failed(write, now, Fault.TRANSIENT)
+            else:
+                plan.succeeded(write, now)
+
+    # --- invariants ---------------------------------------------------------------------
+
+    @invariant()
+    def queries_change_nothing(self) -> None:
+        plan = self.plan
+        before = (plan.state, [page.state for page in plan.pages], list(plan.doomed))
+        _ = (plan.finished, plan.visible, plan.priority(), plan.wake_at(self.now))
+        after = (plan.state, [page.state for page in plan.pages[: len(before[1])]], plan.doomed)
+        assert after == before
+
+    def teardown(self) -> None:
+        """End the stream, let Telegram behave, and look at the chat."""
+        plan = self.plan
+        plan.end(Ending.COMPLETE)
+        for _ in range(2000):
+            if plan.finished:
+                break
+            write = plan.next_write(self.now)
+            if write is None:
+                self.now = plan.wake_at(self.now) or self.now + 1.0
+                continue
+            self.check_write(write)
+            self.perform(write, "ok")
+        assert plan.finished, "the plan never finished"
+        if plan.state is AnswerState.ABANDONED:
+            return  # Telegram refused every form of a page, or kept failing: it gave up
+        pages = [text for text in plan.page_texts() if text]
+        assert self.chat.live() == pages, "the chat does not show each page exactly once"
+        assert pages, "silence: no text and no notice"
+        shown = alnum("".join(pages))
+        body = alnum(render(plan.text, plain=plan.plain).text)
+        it = iter(shown)
+        found = sum(1 for _ in (char for char in body if char in it))
+        assert found == len(body), f"missing from {body[found : found + 40]!r}"
+        assert all(page.state is PageState.SENT or not text
+                   for page, text in zip(plan.pages, plan.page_texts(), strict=True))  # fmt: skip
+
+
+def alnum(text: str) -> str:
+    return "".join(char for char in text if char.isalnum())
+
+
+TestPlanMachine = PlanMachine.TestCase
+TestPlanMachine.settings = examples(120)
+
+
+def test_an_outcome_the_page_cannot_have_raises() -> None:
+    plan = AnswerPlan()
+    plan.add_text("Hello")
+    write = plan.next_write(0.0)
+    assert write is not None and write.op is Op.SEND
+    try:
+        plan.succeeded(Write(Op.EDIT, 0, write.content, message_id=5), 0.0)
+    except PlanError as exc:
+        assert "unsent" in str(exc)
+    else:
+        raise AssertionError("an edit outcome for a page without a message was accepted")
+    try:
+        plan.succeeded(Write(Op.DELETE, -1, message_id=7), 0.0)
+    except PlanError as exc:
+        assert "never doomed" in str(exc)
+    else:
+        raise AssertionError("a delete of a message the plan never asked to delete")
+
+
+def test_a_page_of_exactly_the_limit_is_one_message_and_one_unit_more_is_two() -> None:
+    for size, pages in ((MESSAGE_LIMIT, 1), (MESSAGE_LIMIT + 1, 2)):
+        text = "😀" * (size // 2) + "x" * (size % 2)
+        assert utf16_len(text) == size
+        plan = AnswerPlan(plain=True)
+        plan.add_text(text)
+        plan.end(Ending.COMPLETE)
+        assert len([t for t in plan.page_texts() if t]) == pages, size
+        assert texts.t("en", "length_cut") not in "".join(plan.page_texts())
