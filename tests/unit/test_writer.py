@@ -4,14 +4,15 @@ isolated errors never add up over a long answer."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
+from unittest.mock import patch
 
 from aiogram import Bot
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.delivery import SHUTDOWN_LAST_WORD, Delivery, DeliveryReport, ReplyTarget
+from bot.delivery import SHUTDOWN_LAST_WORD, Delivery, DeliveryReport, ReplyTarget, registry
 from bot.pacing import WriteBudget
 from bot.plan import AnswerPlan, Ending
 from bot.providers.base import Chunk, FinishReason
@@ -55,17 +56,10 @@ def setup(
     server = FakeTelegram(token=TOKEN, clock=loop.time)
     budget = WriteBudget(30.0, 1.0, 3.3)
     delivery = Delivery(Bot(TOKEN, session=session(server)), budget, drafts=False)
-    original = delivery._new_plan
-
-    def counting(*args: Any, **kwargs: Any) -> AnswerPlan:
-        plan = original(*args, **kwargs)
-        return Counting(**{name: getattr(plan, name) for name in ("lang", "drafts", "floor")})
-
-    delivery._new_plan = counting  # type: ignore[method-assign]
     return server, delivery, budget
 
 
-async def chunks(*pieces: str, pause: float = 0.0) -> AsyncIterator[Chunk]:
+async def chunks(*pieces: str, pause: float = 0.0) -> AsyncGenerator[Chunk, None]:
     for piece in pieces:
         if pause:
             await asyncio.sleep(pause)
@@ -88,7 +82,8 @@ def test_an_answer_held_by_retry_after_waits_without_spinning() -> None:
         assert server.retry_after_violations == 0
         return report, asyncio.get_running_loop().time() - started
 
-    report, took = run_virtual(scenario)
+    with patch.object(registry, "AnswerPlan", Counting):
+        report, took = run_virtual(scenario)
     assert report.outcome is Ending.COMPLETE
     assert 30 <= took < 32
     assert Counting.asked < 20, f"the writer asked {Counting.asked} times while it waited"
