@@ -17,9 +17,10 @@ import sys
 from pathlib import Path
 
 import bot.app  # noqa: F401  (the imports the process carries, counted in the baseline)
-from bot.guard import RateLimiter
+from bot.admission import RateLimiter
 from bot.history import HistoryStore
-from bot.pacing import Priority, WriteBudget
+from bot.pacing import WriteBudget
+from bot.priority import Priority
 
 CHATS = 100_000
 QUESTION = "q" * 200
@@ -32,7 +33,7 @@ async def feed(max_chats: int) -> dict[str, float]:
     budget = WriteBudget(rate=1e6, private_interval=1.0, group_interval=3.0)
     for chat in range(1, CHATS + 1):
         limiter.hit(chat)
-        async with history.chat((chat, None)).lock:
+        async with history.chat((chat, None)).line.turn(user=chat):
             history.add_exchange((chat, None), f"{chat}{QUESTION}", f"{chat}{ANSWER}")
         await budget.acquire(chat, lambda: Priority.FINAL)
     await budget.close()

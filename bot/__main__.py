@@ -9,12 +9,12 @@ import logging
 import resource
 import sys
 
-from bot.app import run
 from bot.check import run_checks
 from bot.config import SettingsError, load_settings
 from bot.health import check_health
 from bot.logs import setup_logging
 from bot.replicas.runtime import StoreUnavailable
+from bot.run import run
 from bot.session import TokenRejected
 from bot.startup import StartRefused
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot import texts
 from bot.delivery import Delivery, DeliveryReport, ReplyTarget
-from bot.history import ChatKey, HistoryStore
+from bot.history import Chat, HistoryStore
 from bot.pictures import Picture
 from bot.plan import Ending, Note
 from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
 from bot.reasoning import split_thinking
-from bot.replicas.fence import in_line
+from bot.seams import FIRST_ATTEMPT, Attempt, ChatKey
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,6 @@ class Question:
     turn: str
     pictures: Sequence[Picture] = field(default_factory=tuple)
     note: str | None = None
-    retried: bool = False
-    """Another replica took this question and died before it finished answering."""
-    on_visible: Callable[[], Awaitable[None]] | None = None
-    """Awaited when the answer's first text is on screen."""
 
 
 class Conversations:
@@ -64,57 +61,71 @@ class Conversations:
         self._idle.set()
 
     async def answer(
-        self, key: ChatKey, target: ReplyTarget, question: Question | str
+        self,
+        key: ChatKey,
+        target: ReplyTarget,
+        question: Question | str,
+        attempt: Attempt = FIRST_ATTEMPT,
     ) -> DeliveryReport | None:
         """Answer `question` with the chat's history; None if a /reset came first."""
         if isinstance(question, str):
             question = Question(question)
-        chat = self.history.chat(key)
-        epoch = chat.epoch
-        with self._tracked():
-            in_line()  # nothing awaits between this and the lock's line: order is kept
-            async with chat.lock:
-                if chat.epoch != epoch:
-                    return None  # the user reset the chat while this message waited its turn
-                await self.history.refresh(key)
-                epoch = chat.epoch
-                report = await self._stream(key, target, question)
-                if chat.epoch == epoch:
-                    self._remember(key, question.turn, report)
-                    await self._flush(key)
-                return report
+        async with self._turn(key, target, attempt) as chat:
+            if chat is None:
+                return None  # the user reset the chat while this message waited its turn
+            epoch = chat.epoch
+            report = await self._stream(key, target, question, attempt)
+            if chat.epoch == epoch:
+                self._remember(key, question.turn, report)
+                await self._flush(key, attempt)
+            return report
 
-    async def retry(self, key: ChatKey, target: ReplyTarget) -> bool:
+    async def retry(
+        self, key: ChatKey, target: ReplyTarget, attempt: Attempt = FIRST_ATTEMPT
+    ) -> bool:
         """Ask the last question again, answered or not (replacing its answer); False if none."""
+        async with self._turn(key, target, attempt) as chat:
+            if chat is None:
+                return False
+            epoch = chat.epoch
+            unanswered = self.history.unanswered(key)
+            last = self.history.last_exchange(key)
+            previous: str | None = None
+            if unanswered is not None:  # newer than any answered exchange
+                turn = unanswered
+            elif last is not None:
+                turn, previous = last
+                self.history.drop_last_exchange(key)
+            else:
+                return False
+            report = await self._stream(key, target, Question(turn), attempt)
+            if chat.epoch == epoch:
+                if report.text.strip() or previous is None:
+                    self._remember(key, turn, report)
+                else:
+                    self.history.add_exchange(key, turn, previous)
+                await self._flush(key, attempt)
+            return True
+
+    @asynccontextmanager
+    async def _turn(
+        self, key: ChatKey, target: ReplyTarget, attempt: Attempt
+    ) -> AsyncIterator[Chat | None]:
+        """The chat's turn for this question (its line is fair between users), with the
+        chat as last saved; None when a /reset came while the question waited."""
         chat = self.history.chat(key)
         epoch = chat.epoch
         with self._tracked():
-            in_line()  # nothing awaits between this and the lock's line: order is kept
-            async with chat.lock:
+            async with chat.line.turn(target.user, attempt.lined_up):
                 if chat.epoch != epoch:
-                    return False
+                    yield None
+                    return
                 await self.history.refresh(key)
-                epoch = chat.epoch
-                unanswered = self.history.unanswered(key)
-                last = self.history.last_exchange(key)
-                previous: str | None = None
-                if unanswered is not None:  # newer than any answered exchange
-                    turn = unanswered
-                elif last is not None:
-                    turn, previous = last
-                    self.history.drop_last_exchange(key)
-                else:
-                    return False
-                report = await self._stream(key, target, Question(turn))
-                if chat.epoch == epoch:
-                    if report.text.strip() or previous is None:
-                        self._remember(key, turn, report)
-                    else:
-                        self.history.add_exchange(key, turn, previous)
-                    await self._flush(key)
-                return True
+                yield chat
 
-    async def reset(self, key: ChatKey, *, lang: str) -> None:
+    async def reset(
+        self, key: ChatKey, *, lang: str, attempt: Attempt = FIRST_ATTEMPT
+    ) -> None:
         """Stop the answer in progress and forget the chat; queued messages are dropped.
 
         Returns once the stopped answer has written its last word, so that the confirmation
@@ -123,7 +134,7 @@ class Conversations:
         self.delivery.stop(key[0], key[1], lang=lang)
         await self.history.refresh(key)  # the chat's own system prompt survives a reset
         self.history.reset(key)
-        await self._flush(key)
+        await self._flush(key, attempt)
         await self.delivery.settled(key[0], key[1])
 
     async def system(self, key: ChatKey) -> tuple[str, bool]:
@@ -131,14 +142,16 @@ class Conversations:
         chat = await self.history.refresh(key)
         return self.history.system(key), chat.system is not None
 
-    async def set_system(self, key: ChatKey, prompt: str | None) -> None:
+    async def set_system(
+        self, key: ChatKey, prompt: str | None, attempt: Attempt = FIRST_ATTEMPT
+    ) -> None:
         """/system: the chat's own system prompt (None: back to the configured one)."""
         await self.history.refresh(key)
         self.history.set_system(key, prompt)
-        await self._flush(key)
+        await self._flush(key, attempt)
 
-    async def _flush(self, key: ChatKey) -> None:
-        if not await self.history.flush(key):
+    async def _flush(self, key: ChatKey, attempt: Attempt) -> None:
+        if not await self.history.flush(key, attempt.token):
             log.warning(
                 "chat %s: record not saved (another replica took the chat over, or Redis failed)",
                 key[0],
@@ -160,7 +173,7 @@ class Conversations:
         return self._in_flight
 
     @contextlib.contextmanager
-    def _tracked(self) -> Any:
+    def _tracked(self) -> Iterator[None]:
         self._in_flight += 1
         self._idle.clear()
         try:
@@ -178,21 +191,21 @@ class Conversations:
             self.history.add_unanswered(key, turn)  # /retry can ask it again
 
     async def _stream(
-        self, key: ChatKey, target: ReplyTarget, question: Question
+        self, key: ChatKey, target: ReplyTarget, question: Question, attempt: Attempt
     ) -> DeliveryReport:
         messages = self.history.prompt(key, question.turn)
-        chunks: AsyncIterator[Chunk | Note]
+        chunks: AsyncGenerator[Chunk | Note, None]
         if question.pictures and self.vision:
             with_pictures = [*messages[:-1], _with_pictures(question)]
             chunks = self._seeing(with_pictures, messages, target.lang)
         else:
             chunks = self.backend.stream(messages)
-        if question.note is not None:
-            chunks = _noted(chunks, question.note)
-        if question.retried:
-            chunks = _noted(chunks, texts.t(target.lang, "second_attempt"))
+        notes = [question.note, attempt.note and texts.t(target.lang, attempt.note)]
+        for note in notes:
+            if note:
+                chunks = _noted(chunks, note)
         report = await self.delivery.deliver(
-            target, split_thinking(chunks), on_visible=question.on_visible
+            target, split_thinking(chunks), on_visible=attempt.shown
         )
         failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(
@@ -213,10 +226,9 @@ class Conversations:
 
     async def _seeing(
         self, with_pictures: list[Message], text_only: list[Message], lang: str
-    ) -> AsyncIterator[Chunk | Note]:
+    ) -> AsyncGenerator[Chunk | Note, None]:
         """Stream with the pictures; a backend that refuses pictures answers the text alone."""
-        stream = self.backend.stream(with_pictures)
-        try:
+        async with aclosing(self.backend.stream(with_pictures)) as stream:
             try:
                 first = await anext(stream)
             except StopAsyncIteration:
@@ -226,16 +238,13 @@ class Conversations:
                     raise
                 log.info("the backend cannot see pictures (%s); answering the text", exc)
                 yield Note(texts.t(lang, "picture_unseen"))
-                async for chunk in self.backend.stream(text_only):
-                    yield chunk
+                async with aclosing(self.backend.stream(text_only)) as text_stream:
+                    async for chunk in text_stream:
+                        yield chunk
                 return
             yield first
             async for chunk in stream:
                 yield chunk
-        finally:
-            closer = getattr(stream, "aclose", None)
-            if closer is not None:
-                await closer()
 
 
 def _with_pictures(question: Question) -> Message:
@@ -248,7 +257,10 @@ def _with_pictures(question: Question) -> Message:
     return {"role": "user", "content": parts}
 
 
-async def _noted(chunks: AsyncIterator[Chunk | Note], note: str) -> AsyncIterator[Chunk | Note]:
+async def _noted(
+    chunks: AsyncGenerator[Chunk | Note, None], note: str
+) -> AsyncGenerator[Chunk | Note, None]:
     yield Note(note)
-    async for chunk in chunks:
-        yield chunk
+    async with aclosing(chunks):
+        async for chunk in chunks:
+            yield chunk

@@ -2,76 +2,22 @@
 
 In webhook mode the process serves GET /healthz. In polling mode there is no port, and a
 running process proves little (polling can be stuck, or failing on every call), so every
-successful getUpdates touches HEARTBEAT_FILE; long polls return at least every 10 s, so a
-file older than HEARTBEAT_MAX_AGE means polling has stopped working.
+successful getUpdates touches HEARTBEAT_FILE (`Heartbeat` in bot/session.py); long polls
+return at least every 10 s, so a file older than HEARTBEAT_MAX_AGE means polling has stopped
+working.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.methods import GetUpdates, Response, TelegramMethod
-from aiogram.methods.base import TelegramType
 
 from bot.config import Settings
-
-if TYPE_CHECKING:
-    from aiogram import Bot
-
-log = logging.getLogger(__name__)
 
 HEARTBEAT_MAX_AGE = 60.0
 """Seconds without a successful getUpdates before polling counts as broken: several long polls
 (10 s each) plus aiogram's backoff between failures (up to 5 s)."""
-TOUCH_EVERY = 1.0
-"""Seconds; under load getUpdates returns many times a second, one write a second is enough."""
-
-
-class Heartbeat(BaseRequestMiddleware):
-    """Touches `path` after each successful getUpdates (at most once per TOUCH_EVERY)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._last = float("-inf")
-
-    def clear(self) -> None:
-        """Remove the file: not polling (yet, or any more)."""
-        with contextlib.suppress(OSError):
-            self.path.unlink(missing_ok=True)
-        self._last = float("-inf")
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        result = await make_request(bot, method)
-        if isinstance(method, GetUpdates):
-            self.touch()
-        return result
-
-    def touch(self) -> None:
-        """Alive: polling worked (or, with REDIS_URL, this replica's leases were renewed:
-        only one replica polls)."""
-        now = time.monotonic()
-        if now - self._last < TOUCH_EVERY:
-            return
-        self._last = now
-        try:
-            self.path.touch()
-        except OSError as exc:  # a health check that cannot be written must not stop polling
-            log.warning("cannot write HEARTBEAT_FILE %s: %s", self.path, exc.strerror)
 
 
 def check_health(settings: Settings, now: float | None = None) -> tuple[bool, str]:

@@ -1,40 +1,29 @@
 """Conversation memory per chat (per forum topic), bounded in turns, characters and chats.
 
-Each chat also owns the lock that makes its messages be answered one at a time, in arrival
-order, and an epoch that /reset advances so answers begun before it leave no trace.
+Each chat also owns the line that makes its questions be answered one at a time (bot/lines.py),
+and an epoch that /reset advances so answers begun before it leave no trace.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from bot.lines import ChatLine
 from bot.providers.base import Message
-
-ChatKey = tuple[int, int | None]
-"""(chat id, forum topic id or None)."""
-
-
-class ChatRecords(Protocol):
-    """Where chats live beyond this process (Redis): a record per chat, loaded and saved."""
-
-    async def load(self, key: ChatKey) -> dict[str, Any] | None: ...
-
-    async def save(self, key: ChatKey, record: dict[str, Any]) -> bool: ...
+from bot.seams import ChatKey, ChatRecords
 
 
 @dataclass(eq=False, slots=True)
 class Chat:
-    """One conversation: its turns, its answer lock, its reset epoch, its own system prompt
-    (/system, kept across /reset) and its last question (for /retry, answered or not)."""
+    """One conversation: its turns, its line of questions, its reset epoch, its own system
+    prompt (/system, kept across /reset) and its last question (for /retry, answered or not)."""
 
     turns: deque[dict[str, str]] = field(default_factory=deque)
     chars: int = 0
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    line: ChatLine = field(default_factory=ChatLine)
     epoch: int = 0
     used: float = 0.0
     system: str | None = None
@@ -43,7 +32,7 @@ class Chat:
 
     @property
     def busy(self) -> bool:
-        return self.lock.locked()
+        return self.line.busy
 
 
 class HistoryStore:
@@ -91,7 +80,7 @@ class HistoryStore:
 
     async def refresh(self, key: ChatKey) -> Chat:
         """The chat as last saved (by any replica, before any restart); in memory only, as
-        it is. Call it holding the chat's lock, before reading the chat."""
+        it is. Call it in the chat's turn, before reading the chat."""
         chat = self.chat(key)
         if self.records is not None:
             record = await self.records.load(key)
@@ -107,9 +96,9 @@ class HistoryStore:
                 chat.last_answer = tuple(record.get("last_answer", ()))
         return chat
 
-    async def flush(self, key: ChatKey) -> bool:
+    async def flush(self, key: ChatKey, token: object = None) -> bool:
         """Save the chat for other replicas and restarts; False if another replica took it
-        over meanwhile (its record wins). A no-op in memory."""
+        over meanwhile (its record wins; `token` is the update's proof). A no-op in memory."""
         if self.records is None:
             return True
         chat = self.chat(key)
@@ -120,7 +109,7 @@ class HistoryStore:
             "unanswered": chat.unanswered,
             "last_answer": list(chat.last_answer),
         }
-        return await self.records.save(key, record)
+        return await self.records.save(key, record, token)
 
     def system(self, key: ChatKey) -> str:
         """The chat's system prompt: its own (/system), else the configured one."""

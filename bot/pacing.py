@@ -10,18 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import IntEnum
 
-
-class Priority(IntEnum):
-    """Lower goes first when the budget is short."""
-
-    FINAL = 0  # the last text of an answer, a finished page, a continuation message
-    FIRST = 1  # the first visible text of a new answer
-    EDIT = 2  # an intermediate update; skipped under load, the newest text wins later
-
+from bot.priority import Priority
 
 RESERVE = 1.0
 """Writes a chat keeps in hand for finals: an intermediate edit never spends the last one, so
@@ -35,6 +28,7 @@ class _Pace:
     tokens: float
     stamp: float
     blocked_until: float = 0.0
+    last_user: int | None = None  # who the chat's last write was for
 
 
 @dataclass(eq=False, slots=True)
@@ -43,6 +37,7 @@ class _Waiter:
     priority: Callable[[], int]
     seq: int
     future: asyncio.Future[None] = field(repr=False)
+    user: int | None = None
 
 
 class WriteBudget:
@@ -51,7 +46,9 @@ class WriteBudget:
     `acquire()` returns when the chat's pace allows a write, its `retry_after` hold (if any) has
     passed and a global slot is free. Among waiting chats the lowest `Priority` goes first,
     then the longest waiting. The priority is asked at grant time, so a waiter whose answer
-    finished meanwhile is served as a final.
+    finished meanwhile is served as a final. Inside one chat, writes for different users
+    take turns: of two equal waiters, the one whose user the chat did not serve last goes
+    first, so one member's answers and notes cannot crowd out another's in a group.
     """
 
     _PRUNE_AT = 4096
@@ -72,6 +69,7 @@ class WriteBudget:
         self._paces: dict[int, _Pace] = {}
         self._next_slot = 0.0
         self._waiters: list[_Waiter] = []
+        self._waiting: Counter[int] = Counter()  # waiters per chat
         self._seq = itertools.count()
         self._wakeup = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
@@ -85,23 +83,26 @@ class WriteBudget:
         """Seconds until this chat may take a write of `priority` (0 if now)."""
         return max(0.0, self._ready_at(chat_id, priority, self._clock()) - self._clock())
 
-    async def acquire(self, chat_id: int, priority: Callable[[], int]) -> None:
-        """Wait for the right to write to `chat_id` once."""
+    async def acquire(
+        self, chat_id: int, priority: Callable[[], int], user: int | None = None
+    ) -> None:
+        """Wait for the right to write to `chat_id` once (for `user`'s answer or note)."""
         now = self._clock()
         idle = not self._waiters and now >= self._next_slot
         if idle and self._ready_at(chat_id, priority(), now) <= now:
-            self._grant(chat_id, now)  # idle fast path: no hop through the runner
+            self._grant(chat_id, now, user)  # idle fast path: no hop through the runner
             return
         future = asyncio.get_running_loop().create_future()
-        waiter = _Waiter(chat_id, priority, next(self._seq), future)
+        waiter = _Waiter(chat_id, priority, next(self._seq), future, user)
         self._waiters.append(waiter)
+        self._waiting[chat_id] += 1
         self._ensure_runner()
         self._wakeup.set()
         try:
             await waiter.future
         except asyncio.CancelledError:
             if waiter in self._waiters:
-                self._waiters.remove(waiter)
+                self._forget(waiter)
             raise
 
     def set_share(self, fraction: float) -> None:
@@ -157,7 +158,7 @@ class WriteBudget:
         ready = now if enough else now + (need - tokens) * interval
         return max(ready, pace.blocked_until)
 
-    def _grant(self, chat_id: int, now: float) -> None:
+    def _grant(self, chat_id: int, now: float, user: int | None = None) -> None:
         # Catch up at most one slot after a late wake-up, so the long-run rate stays exact
         # and a burst never exceeds two writes.
         self._next_slot = max(self._next_slot, now - self.slot) + self.slot
@@ -167,6 +168,7 @@ class WriteBudget:
             pace.tokens = min(self._CAPACITY, pace.tokens + (now - pace.stamp) / interval)
             pace.stamp = now
         pace.tokens -= 1.0
+        pace.last_user = user
         self.granted += 1
         if len(self._paces) > self._PRUNE_AT:
             self._prune(now)
@@ -198,7 +200,7 @@ class WriteBudget:
                 await self._sleep(self._next_slot - now)
                 continue
             best: _Waiter | None = None
-            best_key = (0, 0)
+            best_key = (0, 0, 0)
             earliest = float("inf")
             for waiter in self._waiters:
                 priority = waiter.priority()
@@ -206,20 +208,35 @@ class WriteBudget:
                 if ready > now:
                     earliest = min(earliest, ready)
                     continue
-                key = (priority, waiter.seq)
+                again = self._again(waiter)
+                key = (priority, int(again), waiter.seq)
                 if best is None or key < best_key:
                     best, best_key = waiter, key
-                    if priority == Priority.FINAL:
+                    if priority == Priority.FINAL and not again:
                         break  # waiters are in arrival order: nothing can beat this one
             if best is None:
                 # Priorities may change while we sleep (an answer ends): wake up to re-check.
                 await self._sleep(min(earliest - now, 0.25))
                 continue
-            self._waiters.remove(best)
+            self._forget(best)
             if best.future.done():  # cancelled meanwhile
                 continue
-            self._grant(best.chat_id, now)
+            self._grant(best.chat_id, now, best.user)
             best.future.set_result(None)
+
+    def _again(self, waiter: _Waiter) -> bool:
+        """The chat's last write was for this waiter's user, and another waits in the chat:
+        let the other go first (it may be for another user)."""
+        if waiter.user is None or self._waiting[waiter.chat_id] < 2:
+            return False
+        pace = self._paces.get(waiter.chat_id)
+        return pace is not None and pace.last_user == waiter.user
+
+    def _forget(self, waiter: _Waiter) -> None:
+        self._waiters.remove(waiter)
+        self._waiting[waiter.chat_id] -= 1
+        if self._waiting[waiter.chat_id] <= 0:
+            del self._waiting[waiter.chat_id]
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep, but wake early when a waiter arrives or a hold changes."""

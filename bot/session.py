@@ -1,5 +1,8 @@
-"""The Bot API session: a pool sized so slow calls hold up only their own chat, and a watch on
-every call for the one answer that makes running pointless, 401 (the token was rejected).
+"""The Bot API session, and the three middlewares that watch its calls.
+
+- `TokenWatch`: the one answer that makes running pointless, 401 (the token was rejected).
+- `SkipUnreadableUpdates`: a getUpdates answer with one update aiogram cannot read.
+- `Heartbeat`: every successful getUpdates touches HEARTBEAT_FILE for the health check.
 
 Every Telegram call waits for a free connection of one pool. When some chats' calls hang (a
 slow Telegram data centre, a stuck proxy), each keeps its connection until its timeout; if
@@ -12,10 +15,12 @@ room for polling and start-up calls, is never the bottleneck.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
-import re
-from typing import TYPE_CHECKING, Any
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import (
@@ -33,17 +38,21 @@ from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.config import Settings
-from bot.delivery import REQUEST_TIMEOUT
-from bot.updates import SkipUnreadableUpdates
+from bot.updates import first_unreadable
+from bot.webpages import page_title
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
 log = logging.getLogger(__name__)
 
+REQUEST_TIMEOUT = 20
+"""Seconds one Bot API call may take before it counts as lost (and a write is retried)."""
 SPARE_CONNECTIONS = 10
 """For getUpdates, getMe, setMyCommands and the like, which the write budget does not count."""
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+TOUCH_EVERY = 1.0
+"""Seconds; under load getUpdates returns many times a second, one heartbeat a second is
+enough."""
 
 
 class TokenRejected(Exception):
@@ -86,6 +95,70 @@ class TokenWatch(BaseRequestMiddleware):
             raise
 
 
+class SkipUnreadableUpdates(BaseRequestMiddleware):
+    """A getUpdates that fails on one unreadable update is asked again around it."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except ClientDecodeError as exc:
+            if not isinstance(method, GetUpdates):
+                raise
+            found = first_unreadable(exc.data, bot)
+            if found is None:
+                raise
+            position, update_id = found
+            if position == 0:
+                log.warning("skipped update %d: aiogram cannot read it", update_id)
+                again = method.model_copy(update={"offset": update_id + 1})
+            else:
+                # The readable ones before it now; it heads the next batch, and is skipped then.
+                again = method.model_copy(update={"limit": position, "timeout": 0})
+            return await self(make_request, bot, cast(TelegramMethod[TelegramType], again))
+
+
+class Heartbeat(BaseRequestMiddleware):
+    """Touches `path` after each successful getUpdates (at most once per TOUCH_EVERY)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._last = float("-inf")
+
+    def clear(self) -> None:
+        """Remove the file: not polling (yet, or any more)."""
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+        self._last = float("-inf")
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        result = await make_request(bot, method)
+        if isinstance(method, GetUpdates):
+            self.touch()
+        return result
+
+    def touch(self) -> None:
+        """Alive: polling worked (or, with REDIS_URL, this replica's leases were renewed:
+        only one replica polls)."""
+        now = time.monotonic()
+        if now - self._last < TOUCH_EVERY:
+            return
+        self._last = now
+        try:
+            self.path.touch()
+        except OSError as exc:  # a health check that cannot be written must not stop polling
+            log.warning("cannot write HEARTBEAT_FILE %s: %s", self.path, exc.strerror)
+
+
 def pool_size(settings: Settings) -> int:
     """Connections needed when every call the budget allows hangs for its whole timeout."""
     return math.ceil(settings.telegram_rate * REQUEST_TIMEOUT) + SPARE_CONNECTIONS
@@ -123,9 +196,9 @@ def explain(exc: BaseException, api_base: str) -> str:
 def _what_answered(data: Any) -> str:
     """A short description of a body that is not a Bot API answer (never all of it)."""
     if isinstance(data, str):
-        title = _TITLE.search(data)
-        if title:
-            return f"an HTML page ({' '.join(title.group(1).split())[:80]})"
+        title = page_title(data, 80)
+        if title is not None:
+            return f"an HTML page ({title})"
         text = " ".join(data.split())[:80]
         return f"{text!r}" if text else "an empty body"
     return "JSON that is not a Bot API answer"

@@ -1,10 +1,11 @@
-"""Updates on their way in: skip the ones aiogram cannot read, drop the ones Telegram sends twice.
+"""Updates on their way in: recognise the ones aiogram cannot read, drop the ones Telegram
+sends twice.
 
 aiogram validates a getUpdates answer as a whole, so one update it cannot read (a field of an
 unexpected type, say from a Bot API newer than aiogram) fails the whole batch, and polling
 asks for the same offset again and again: every later message, from every user, waits for
-ever. The session middleware below finds that update, logs its update_id (never its text),
-and moves the offset past it; everything before and after it is answered.
+ever. `first_unreadable` finds that update, so the session (bot/session.py) can ask around
+it; its update_id is logged, never its text.
 
 Telegram sends an update again when it thinks the bot did not get it (a webhook answer that
 timed out or was lost); answering it twice would show two answers. The ids of recent updates
@@ -16,18 +17,13 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
-from aiogram.exceptions import ClientDecodeError
-from aiogram.methods import GetUpdates, Response, TelegramMethod
-from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from pydantic import ValidationError
+
+from bot.seams import SeenUpdates
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -65,33 +61,6 @@ def first_unreadable(answer: Any, bot: Bot) -> tuple[int, int] | None:
     return None
 
 
-class SkipUnreadableUpdates(BaseRequestMiddleware):
-    """A getUpdates that fails on one unreadable update is asked again around it."""
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        try:
-            return await make_request(bot, method)
-        except ClientDecodeError as exc:
-            if not isinstance(method, GetUpdates):
-                raise
-            found = first_unreadable(exc.data, bot)
-            if found is None:
-                raise
-            position, update_id = found
-            if position == 0:
-                log.warning("skipped update %d: aiogram cannot read it", update_id)
-                again = method.model_copy(update={"offset": update_id + 1})
-            else:
-                # The readable ones before it now; it heads the next batch, and is skipped then.
-                again = method.model_copy(update={"limit": position, "timeout": 0})
-            return await self(make_request, bot, cast(TelegramMethod[TelegramType], again))
-
-
 class RecentUpdates:
     """The last `size` update ids seen, so an update that comes again is recognised."""
 
@@ -105,7 +74,7 @@ class RecentUpdates:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def seen_before(self, update_id: int) -> bool:
+    async def seen_before(self, update_id: int) -> bool:
         """Remember `update_id`; True when it is already remembered."""
         if update_id in self._ids:
             return True
@@ -119,8 +88,8 @@ class RecentUpdates:
 class DropRepeatedUpdates(BaseMiddleware):
     """Outer middleware of the Dispatcher's updates: polling and webhook both pass here."""
 
-    def __init__(self, recent: RecentUpdates) -> None:
-        self.recent = recent
+    def __init__(self, seen: SeenUpdates) -> None:
+        self.seen = seen
 
     async def __call__(
         self,
@@ -128,7 +97,8 @@ class DropRepeatedUpdates(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if isinstance(event, Update) and self.recent.seen_before(event.update_id):
+        if isinstance(event, Update) and await self.seen.seen_before(event.update_id):
             log.info("update %d came again; it was handled the first time", event.update_id)
             return None
         return await handler(event, data)
+

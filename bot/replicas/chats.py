@@ -15,8 +15,7 @@ from typing import Any
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
-from bot.history import ChatKey
-from bot.replicas.fence import FENCE
+from bot.seams import ChatKey
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +48,18 @@ class RedisChats:
         record = json.loads(raw)
         return record if isinstance(record, dict) else None
 
-    async def save(self, key: ChatKey, record: dict[str, Any]) -> bool:
+    async def save(self, key: ChatKey, record: dict[str, Any], token: object) -> bool:
         """Write the record; False when the lease it was answered under is gone, or Redis
         failed (the answer is on screen already: asking again would show it twice, so
-        the exchange is missing from the history instead, with a warning)."""
-        fence = FENCE.get()
-        lease, token = fence if fence is not None else ("", "")
+        the exchange is missing from the history instead, with a warning).
+
+        `token` is the (lease key, lease token) of the update being handled (its
+        QueuedAttempt's), or None outside one (then the record is written unfenced)."""
+        lease, fence = token if isinstance(token, tuple) else ("", "")
         data = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
         try:
             written = await self._save(
-                keys=[chat_record_key(key)], args=[data, self._ttl_ms, lease, token]
+                keys=[chat_record_key(key)], args=[data, self._ttl_ms, lease, fence]
             )
         except (RedisError, OSError) as exc:
             log.warning("chat %s: its record could not be saved: %s", key[0], exc)

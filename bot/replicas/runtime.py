@@ -1,6 +1,7 @@
-"""What a replica runs beside its Dispatcher when REDIS_URL is set: the shard runner that
-feeds it updates, and, in polling mode, the one poller of all replicas (Telegram allows one
-getUpdates at a time per bot) that queues updates for everyone."""
+"""Where a replica's updates come from when REDIS_URL is set (the `UpdateSource` of
+bot/seams.py): the shard runner that feeds it the updates of the chats it holds, and, in
+polling mode, the one poller of all replicas (Telegram allows one getUpdates at a time per
+bot) that queues updates for everyone; in webhook mode each replica queues what it is posted."""
 
 from __future__ import annotations
 
@@ -10,18 +11,19 @@ import logging
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
-from functools import partial
+from typing import Any
 
 import redis.asyncio as redis
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramUnauthorizedError
 from aiogram.types import Update
+from aiohttp import web
 from redis.exceptions import RedisError
 
 from bot.delivery import Delivery
 from bot.pacing import WriteBudget
-from bot.replicas import shards
-from bot.replicas.shards import ShardRunner, mark_shown, publish, shard_of
+from bot.replicas.shards import QueuedAttempt, QueuedUpdate, ShardRunner, publish, shard_of
+from bot.startup import run_until
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +76,8 @@ def safe_url(url: str) -> str:
     return f"{scheme}://{rest}"
 
 
-class Replica:
-    """One process among several acting as one bot."""
+class ReplicaUpdates:
+    """One process among several acting as one bot: its updates come through Redis."""
 
     def __init__(
         self,
@@ -105,7 +107,35 @@ class Replica:
         )
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def start(self, *, polling: bool) -> None:
+    async def poll(self, stop: asyncio.Event, rejected: asyncio.Event) -> None:
+        """Polling mode: one replica polls for all; each answers the chats it holds."""
+        data = {"dispatcher": self.dispatcher, "bots": [self.bot], **self.dispatcher.workflow_data}
+        await self.dispatcher.emit_startup(bot=self.bot, **data)
+        try:
+            self._start(polling=True)
+
+            async def stop_now() -> None:
+                stop.set()
+
+            await run_until(stop.wait(), stop_now, rejected)
+        finally:
+            await self.dispatcher.emit_shutdown(bot=self.bot, **data)
+
+    async def serve(self) -> None:
+        """Webhook mode: read the shards this replica holds (the webhook queues updates)."""
+        self._start(polling=False)
+
+    async def accept(self, request: web.Request, update: dict[str, Any]) -> web.StreamResponse:
+        """A webhook update is queued for the replica that holds its chat (maybe this one)."""
+        try:
+            await publish(self.client, update)
+        except (RedisError, OSError) as exc:
+            # Telegram keeps the update and posts it again later: nothing is lost.
+            log.warning("webhook: Redis unreachable (%s); update left with Telegram", exc)
+            return web.Response(status=503, text="store unavailable")
+        return web.json_response({})
+
+    def _start(self, *, polling: bool) -> None:
         self.budget.set_share(0.0)  # until shards are held
         self._tasks.append(asyncio.create_task(self.runner.run(), name="shards"))
         if polling:
@@ -127,19 +157,11 @@ class Replica:
         """For /healthz: this replica's name and the shards it holds."""
         return {"replica": self.name, "shards": self.runner.shards}
 
-    async def publish(self, update: dict[str, object]) -> bool:
-        """Queue an update from the webhook; False for one Telegram sent twice."""
-        return await publish(self.client, update)
-
-    async def feed(self, delivery: shards.Delivery) -> None:
-        """Hand one queued update to the Dispatcher, as polling or the webhook would."""
-        update = Update.model_validate(delivery.update, context={"bot": self.bot})
-        await self.dispatcher.feed_update(
-            self.bot,
-            update,
-            second_try=delivery.shown_before,
-            on_visible=partial(mark_shown, self.client, delivery),
-        )
+    async def feed(self, queued: QueuedUpdate, attempt: QueuedAttempt) -> None:
+        """Hand one queued update to the Dispatcher, as polling or the webhook would; its
+        `attempt` goes into the handler data."""
+        update = Update.model_validate(queued.update, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update, attempt=attempt)
 
     def _lost(self, shard: int) -> None:
         stopped = self.delivery.interrupt(lambda chat_id: shard_of(chat_id) == shard)

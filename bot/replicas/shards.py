@@ -28,8 +28,6 @@ from typing import Any
 import redis.asyncio as redis
 from redis.exceptions import RedisError, ResponseError
 
-from bot.replicas.fence import FENCE, IN_LINE
-
 log = logging.getLogger(__name__)
 
 SHARDS = 16
@@ -97,7 +95,7 @@ async def publish(client: redis.Redis, update: dict[str, Any]) -> bool:
     update_id = update.get("update_id")
     if not isinstance(update_id, int):
         raise ValueError("not an update: no update_id")
-    if not await client.set(f"bot:seen:{update_id}", 1, nx=True, ex=86400):
+    if await RedisSeenUpdates(client).seen_before(update_id):
         return False
     chat = update_chat(update)
     shard = shard_of(chat) if chat is not None else 0
@@ -106,19 +104,53 @@ async def publish(client: redis.Redis, update: dict[str, Any]) -> bool:
     return True
 
 
+class RedisSeenUpdates:
+    """Update ids seen by any replica in the last day (`bot:seen:<update_id>`, ~80 bytes)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+
+    async def seen_before(self, update_id: int) -> bool:
+        return not await self.client.set(f"bot:seen:{update_id}", 1, nx=True, ex=86400)
+
+
 @dataclass(frozen=True, slots=True)
-class Delivery:
-    """One update handed to this replica: its stream entry, and whether another replica had
-    already started it (and shown some of its answer) before it died."""
+class QueuedUpdate:
+    """One update this replica read from its shard: its stream entry, and whether a replica
+    that took it before (and died) had already shown part of its answer."""
 
     shard: int
     entry: str
     update: dict[str, Any]
-    retried: bool
     shown_before: bool
 
 
-Feed = Callable[[Delivery], Awaitable[None]]
+@dataclass(frozen=True, slots=True)
+class QueuedAttempt:
+    """What a handler's `attempt` (bot/seams.py) is for an update from Redis: a note when
+    it is a second try, the lease token that fences the chat's record, the event that lets
+    the chat's next update start once this one has its place in line, and the mark that its
+    answer is on screen."""
+
+    queued: QueuedUpdate
+    client: redis.Redis
+    token: tuple[str, str]
+    line: asyncio.Event
+
+    @property
+    def note(self) -> str | None:
+        return "second_attempt" if self.queued.shown_before else None
+
+    def lined_up(self) -> None:
+        self.line.set()
+
+    async def shown(self) -> None:
+        """A replica that takes this update over will say it is a second try."""
+        with contextlib.suppress(RedisError, OSError):
+            await self.client.set(f"bot:shown:{self.queued.entry}", 1, ex=3600)
+
+
+Feed = Callable[[QueuedUpdate, QueuedAttempt], Awaitable[None]]
 
 
 class ShardRunner:
@@ -154,7 +186,9 @@ class ShardRunner:
         self._handling: dict[int, set[asyncio.Task[None]]] = {}
         self._leaving: dict[int, asyncio.Task[None]] = {}
         self._lines: dict[int | None, asyncio.Event] = {}
-        """Per chat, the event its newest update sets once in line (see fence.IN_LINE)."""
+        """Per chat, the event its newest update sets once in line: the chat's next update
+        waits for it (or for the handler's end) before it starts, so that round trips to
+        Redis before the line (the shared rate limit) cannot reorder a chat's messages."""
         self._renew = client.register_script(_RENEW)
         self._release = client.register_script(_RELEASE)
         self._stopping = False  # shutting down: renew what is held, take nothing more
@@ -335,19 +369,19 @@ class ShardRunner:
                     await self.client.xack(stream, GROUP, entry)
                     continue
                 update = json.loads(raw)
-                retried = entry in claimed
-                shown = retried and bool(await self.client.exists(f"bot:shown:{entry}"))
-                delivery = Delivery(shard, entry, update, retried, shown)
+                claimed_here = entry in claimed
+                shown = claimed_here and bool(await self.client.exists(f"bot:shown:{entry}"))
+                queued = QueuedUpdate(shard, entry, update, shown)
                 chat = update_chat(update)
                 after, line = self._lines.get(chat), asyncio.Event()
                 self._lines[chat] = line
-                task = asyncio.create_task(self._handle(delivery, token, chat, after, line))
+                task = asyncio.create_task(self._handle(queued, token, chat, after, line))
                 self._handling.setdefault(shard, set()).add(task)
                 task.add_done_callback(self._handling[shard].discard)
 
     async def _handle(
         self,
-        delivery: Delivery,
+        queued: QueuedUpdate,
         token: str,
         chat: int | None,
         after: asyncio.Event | None,
@@ -355,46 +389,39 @@ class ShardRunner:
     ) -> None:
         """Feed one update once the chat's previous one is in line; acknowledge it when its
         handler has ended, if the lease it was read under is still ours."""
-        FENCE.set((lease_key(delivery.shard), token))
-        IN_LINE.set(line)
+        attempt = QueuedAttempt(queued, self.client, (lease_key(queued.shard), token), line)
         try:
             if after is not None:
                 await after.wait()
             failures = 0
             while True:
                 try:
-                    await self.feed(delivery)
+                    await self.feed(queued, attempt)
                     break
                 except (RedisError, OSError) as exc:
                     # Before anything was shown (the limit, loading the chat): ask again
                     # while the lease is ours, the chat's next update waiting behind.
-                    if self.tokens.get(delivery.shard) != token:
+                    if self.tokens.get(queued.shard) != token:
                         return  # left pending: the next holder answers it
                     failures += 1
                     if failures == 1:
                         log.warning(
-                            "update %s waits for Redis: %s", delivery.update.get("update_id"), exc
+                            "update %s waits for Redis: %s", queued.update.get("update_id"), exc
                         )
                     await asyncio.sleep(min(MAX_BACKOFF, self.renew * 2 ** min(failures, 8)))
         except Exception:  # a handler bug must not stop the shard; the update is done
-            log.exception("update %s failed", delivery.update.get("update_id"))
+            log.exception("update %s failed", queued.update.get("update_id"))
         finally:
             line.set()
             if self._lines.get(chat) is line:
                 del self._lines[chat]
-        if self.tokens.get(delivery.shard) != token:
+        if self.tokens.get(queued.shard) != token:
             return  # the lease is gone: the next holder answers it again
         with contextlib.suppress(RedisError, OSError):
             pipe = self.client.pipeline(transaction=False)
-            pipe.xack(stream_key(delivery.shard), GROUP, delivery.entry)
-            pipe.delete(f"bot:shown:{delivery.entry}")
+            pipe.xack(stream_key(queued.shard), GROUP, queued.entry)
+            pipe.delete(f"bot:shown:{queued.entry}")
             await pipe.execute()
-
-
-async def mark_shown(client: redis.Redis, delivery: Delivery) -> None:
-    """The answer to `delivery` is on screen: a replica that takes it over says so."""
-    with contextlib.suppress(RedisError, OSError):
-        await client.set(f"bot:shown:{delivery.entry}", 1, ex=3600)
 
 
 def _text(value: Any) -> str:

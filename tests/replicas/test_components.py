@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 import redis.asyncio as redis
 
-from bot.replicas import fence
 from bot.replicas.chats import RedisChats
-from bot.replicas.fence import FENCE
 from bot.replicas.limits import SharedRateLimiter
 from bot.replicas.runtime import MAX_CONNECTIONS, connect
 from bot.replicas.shards import (
     SHARDS,
-    Delivery,
+    QueuedAttempt,
+    QueuedUpdate,
     ShardRunner,
     lease_key,
     publish,
@@ -52,16 +51,16 @@ async def test_records_are_saved_whole_and_a_stale_lease_cannot_overwrite(
 ) -> None:
     chats = RedisChats(client, ttl=60)
     assert await chats.load((1, None)) is None
-    assert await chats.save((1, None), {"turns": [{"role": "user", "content": "q"}], "epoch": 2})
+    record = {"turns": [{"role": "user", "content": "q"}], "epoch": 2}
+    assert await chats.save((1, None), record, None)
     assert (await chats.load((1, None)) or {})["epoch"] == 2
     assert 0 < await client.ttl("bot:chat:1:0") <= 60
     await client.set("bot:lease:3", "replica-b:9")
-    FENCE.set(("bot:lease:3", "replica-a:1"))  # replica a's lease was taken over meanwhile
-    try:
-        assert not await chats.save((1, None), {"turns": [], "epoch": 3})
-    finally:
-        FENCE.set(None)
+    stale = ("bot:lease:3", "replica-a:1")  # replica a's lease was taken over meanwhile
+    assert not await chats.save((1, None), {"turns": [], "epoch": 3}, stale)
     assert (await chats.load((1, None)) or {})["epoch"] == 2
+    assert await chats.save((1, None), {"turns": [], "epoch": 4}, ("bot:lease:3", "replica-b:9"))
+    assert (await chats.load((1, None)) or {})["epoch"] == 4
 
 
 async def test_the_question_limit_is_shared_and_told_once(client: redis.Redis) -> None:
@@ -85,11 +84,11 @@ async def test_an_update_is_queued_once_in_its_chats_shard(client: redis.Redis) 
 async def start(
     client: redis.Redis,
     name: str,
-    seen: list[tuple[str, Delivery]],
+    seen: list[tuple[str, QueuedUpdate]],
     hold: asyncio.Event | None = None,
 ) -> tuple[ShardRunner, asyncio.Task[None]]:
-    async def feed(delivery: Delivery) -> None:
-        seen.append((name, delivery))
+    async def feed(queued: QueuedUpdate, attempt: QueuedAttempt) -> None:
+        seen.append((name, queued))
         if hold is not None:
             await hold.wait()
 
@@ -106,7 +105,7 @@ async def until(predicate: Any, timeout: float = 10) -> None:
 async def test_replicas_share_the_shards_and_each_chat_is_read_by_one_in_order(
     client: redis.Redis,
 ) -> None:
-    seen: list[tuple[str, Delivery]] = []
+    seen: list[tuple[str, QueuedUpdate]] = []
     a, a_task = await start(client, "a", seen)
     await until(lambda: len(a.shards) == SHARDS)
     b, b_task = await start(client, "b", seen)
@@ -135,7 +134,7 @@ async def drained() -> None:
 async def test_a_dead_replicas_unfinished_updates_are_taken_over(
     client: redis.Redis, redis_server: RedisServer
 ) -> None:
-    seen: list[tuple[str, Delivery]] = []
+    seen: list[tuple[str, QueuedUpdate]] = []
     stuck = asyncio.Event()  # never set: replica a dies in the middle of answering
     dying = redis.Redis.from_url(redis_server.url)
     a, a_task = await start(dying, "a", seen, hold=stuck)
@@ -150,10 +149,8 @@ async def test_a_dead_replicas_unfinished_updates_are_taken_over(
     await publish(client, message(2, chat_id=9, text="second"))
     b, b_task = await start(client, "b", seen)
     await until(lambda: len(seen) == 3, timeout=15)
-    taken = [
-        (name, d.update["message"]["text"], d.retried, d.shown_before) for name, d in seen[1:]
-    ]
-    assert taken == [("b", "first", True, True), ("b", "second", False, False)]
+    taken = [(name, d.update["message"]["text"], d.shown_before) for name, d in seen[1:]]
+    assert taken == [("b", "first", True), ("b", "second", False)]
     await b.stop(drained)
     b_task.cancel()
     assert await client.get(lease_key(shard_of(9))) is None
@@ -171,14 +168,14 @@ async def test_a_chats_updates_take_their_places_in_line_in_order_while_earlier_
     running = asyncio.Event()
     release = asyncio.Event()
 
-    async def feed(delivery: Delivery) -> None:
-        text = delivery.update["message"]["text"]
+    async def feed(queued: QueuedUpdate, attempt: QueuedAttempt) -> None:
+        text = queued.update["message"]["text"]
         if text == "/reset":
             running.set()  # reached while every question before it still waits in line
             release.set()
             return
         await asyncio.sleep(delays[int(text)])
-        fence.in_line()
+        attempt.lined_up()
         in_line.append(text)
         await release.wait()
 
@@ -201,9 +198,9 @@ async def test_an_update_whose_handler_met_redis_trouble_is_handled_again_before
     handled: list[str] = []
     failed = False
 
-    async def feed(delivery: Delivery) -> None:
+    async def feed(queued: QueuedUpdate, attempt: QueuedAttempt) -> None:
         nonlocal failed
-        text = delivery.update["message"]["text"]
+        text = queued.update["message"]["text"]
         if text == "first" and not failed:
             failed = True
             raise redis.ConnectionError("Too many connections")

@@ -99,7 +99,7 @@ def test_idle_chats_are_forgotten_after_the_ttl() -> None:
 async def test_a_chat_mid_answer_is_not_evicted() -> None:
     store = HistoryStore(max_chats=2)
     busy = store.chat((1, None))
-    async with busy.lock:
+    async with busy.line.turn(user=1):
         store.chat((2, None))
         store.chat((3, None))
         store.chat((4, None))

@@ -6,7 +6,8 @@ import asyncio
 import time
 
 from bot.config import Settings
-from bot.pacing import Priority, WriteBudget
+from bot.pacing import WriteBudget
+from bot.priority import Priority
 
 
 async def test_first_write_is_granted_at_once_then_the_chat_waits_its_interval() -> None:
@@ -83,7 +84,7 @@ async def test_priority_is_asked_at_grant_time() -> None:
     order: list[str] = []
 
     async def ask(chat: int, priority: object, name: str) -> None:
-        await budget.acquire(chat, priority)  # type: ignore[arg-type]
+        await budget.acquire(chat, priority)  # type: ignore[arg-type]  # a test lambda
         order.append(name)
 
     first = asyncio.create_task(ask(1, lambda: Priority.FIRST, "first"))

@@ -12,11 +12,11 @@ from aiogram.types import Chat, Message, Update, User
 
 from bot.app import application
 from bot.config import Settings
-from bot.delivery import REQUEST_TIMEOUT
 from bot.history import HistoryStore
 from bot.pacing import WriteBudget
 from bot.providers.base import Backend
 from bot.providers.chain import FailoverChain
+from bot.session import REQUEST_TIMEOUT
 
 TOKEN = "123456:TEST-TOKEN"
 
