@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import aclosing
 
 from bot.app import backend_session, build_backends, build_bot
 from bot.config import Settings
@@ -36,13 +37,10 @@ def _backend_failure(exc: Exception) -> str:
 
 
 async def _probe(backend: Backend) -> str:
-    stream = backend.stream(PROBE)
-    try:
+    async with aclosing(backend.stream(PROBE)) as stream:
         async for chunk in stream:
             if isinstance(chunk, str) and chunk.strip():
                 return f"answered at {backend.address}"
-    finally:
-        await stream.aclose()  # type: ignore[attr-defined]
     raise BackendError(f"{backend.address} answered with no text", url=backend.address)
 
 

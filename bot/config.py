@@ -21,7 +21,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-BACKEND_NAMES = ("cromicle", "openai")
+from bot.providers import PROVIDERS
+
 TOKEN_SHAPE = r"^\d+:[A-Za-z0-9_-]+$"
 URL_EXAMPLES = {
     "TELEGRAM_API_URL": "https://api.telegram.org",
@@ -209,11 +210,11 @@ class Settings(BaseSettings):
     def _known_backends(cls, value: list[str]) -> list[str]:
         names = [name.lower() for name in value]
         if not names:
-            raise ValueError(f"name at least one backend: {', '.join(BACKEND_NAMES)}")
-        unknown = [name for name in names if name not in BACKEND_NAMES]
+            raise ValueError(f"name at least one backend: {', '.join(PROVIDERS)}")
+        unknown = [name for name in names if name not in PROVIDERS]
         if unknown:
             raise ValueError(
-                f"unknown backend {', '.join(unknown)}; choose from {', '.join(BACKEND_NAMES)}"
+                f"unknown backend {', '.join(unknown)}; choose from {', '.join(PROVIDERS)}"
             )
         return names
 

@@ -47,7 +47,7 @@ _EN: Final[dict[str, str]] = {
     "interrupted": "⚠️ The answer was interrupted: {reason}.",
     "stopped": "⏹ Stopped.",
     "shutdown": "⚠️ The answer was interrupted: the bot is restarting. Please ask again.",
-    "empty": "the model returned an empty answer",
+    "reason_empty": "the model returned an empty answer",
     "too_slow": (
         "Sorry, the model took too long to answer (longer than this bot allows). Please try "
         "again, or ask for something shorter."
@@ -62,7 +62,7 @@ _EN: Final[dict[str, str]] = {
     "second_attempt": (
         "↻ The bot server answering this stopped before it finished; this is a second try."
     ),
-    "lost_store": (
+    "database_lost": (
         "⚠️ The answer was interrupted: the bot lost its connection to its database. It will "
         "answer again as soon as the connection is back."
     ),
@@ -126,7 +126,7 @@ _RU: Final[dict[str, str]] = {
     "interrupted": "⚠️ Ответ прерван: {reason}.",
     "stopped": "⏹ Остановлено.",
     "shutdown": "⚠️ Ответ прерван: бот перезапускается. Спросите, пожалуйста, ещё раз.",
-    "empty": "модель вернула пустой ответ",
+    "reason_empty": "модель вернула пустой ответ",
     "too_slow": (
         "Извините, модель отвечала слишком долго (дольше, чем позволяет бот). Попробуйте "
         "ещё раз или попросите о чём-нибудь покороче."
@@ -141,7 +141,7 @@ _RU: Final[dict[str, str]] = {
     "second_attempt": (
         "↻ Сервер бота, отвечавший на это, остановился, не закончив; это вторая попытка."
     ),
-    "lost_store": (
+    "database_lost": (
         "⚠️ Ответ прерван: бот потерял связь со своей базой данных. Он ответит снова, как только "
         "связь восстановится."
     ),

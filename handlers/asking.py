@@ -3,8 +3,6 @@ and asked: shared by private chats and groups."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from aiogram import Bot
 from aiogram.types import Message
 
@@ -12,10 +10,10 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations, Question
 from bot.delivery import Delivery
-from bot.guard import QuestionLimit
 from bot.pictures import Picture, PictureError, fetch, picture_file
+from bot.seams import Attempt, QuestionLimit
+from handlers.access import refusal
 from handlers.context import chat_key, is_group, replied_context, reply_target, speaker
-from handlers.guard import refusal
 
 PICTURE = "[picture]"
 """How a picture appears in the turn the model reads, and in history (never the bytes)."""
@@ -30,15 +28,9 @@ async def ask(
     delivery: Delivery,
     limiter: QuestionLimit,
     settings: Settings,
-    second_try: bool = False,
-    on_visible: Callable[[], Awaitable[None]] | None = None,
+    attempt: Attempt,
 ) -> None:
-    """Answer `prompt` (the message's text or caption, mention removed) in its chat.
-
-    `second_try` and `on_visible` come with updates from Redis (bot/replicas): the question
-    was being answered by a replica that died after showing some text; and the call that
-    records that this answer has shown text.
-    """
+    """Answer `prompt` (the message's text or caption, mention removed) in its chat."""
     target = reply_target(message)
     problem = await refusal(message, prompt, limiter, settings)
     if problem is not None:
@@ -65,5 +57,4 @@ async def ask(
     context = replied_context(message, await bot.me(), newest)
     if context is not None:
         turn = f"{context}\n{turn}"
-    question = Question(turn, pictures, note, retried=second_try, on_visible=on_visible)
-    await conversations.answer(key, target, question)
+    await conversations.answer(key, target, Question(turn, pictures, note), attempt)

@@ -12,9 +12,9 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import QuestionLimit
+from bot.seams import Attempt, QuestionLimit
+from handlers.access import refusal
 from handlers.context import chat_key, is_group, language, reply_target
-from handlers.guard import refusal
 
 SYSTEM_LIMIT = 4000
 """Characters of a chat's own system prompt (/system)."""
@@ -32,9 +32,12 @@ async def help_(message: Message, bot: Bot, delivery: Delivery) -> None:
     await delivery.say(reply_target(message), text)
 
 
-async def reset(message: Message, conversations: Conversations, delivery: Delivery) -> None:
+async def reset(
+    message: Message, conversations: Conversations, delivery: Delivery, attempt: Attempt
+) -> None:
     lang = language(message)
-    await conversations.reset(chat_key(message), lang=lang)  # the stopped answer ends first
+    # The stopped answer writes its last word first, so the confirmation comes last.
+    await conversations.reset(chat_key(message), lang=lang, attempt=attempt)
     await delivery.say(reply_target(message), texts.t(lang, "reset"))
 
 
@@ -44,13 +47,14 @@ async def retry(
     delivery: Delivery,
     limiter: QuestionLimit,
     settings: Settings,
+    attempt: Attempt,
 ) -> None:
     target = reply_target(message)
     problem = await refusal(message, "", limiter, settings)
     if problem is not None:
         if problem.text is not None:
             await delivery.say(target, problem.text)
-    elif not await conversations.retry(chat_key(message), target):
+    elif not await conversations.retry(chat_key(message), target, attempt):
         await delivery.say(target, texts.t(language(message), "nothing_to_retry"))
 
 
@@ -60,6 +64,7 @@ async def system(
     bot: Bot,
     conversations: Conversations,
     delivery: Delivery,
+    attempt: Attempt,
 ) -> None:
     """`/system` shows the chat's system prompt; `/system <text>` sets it (admins only in
     groups); `/system reset` goes back to the configured one. It survives /reset."""
@@ -77,10 +82,10 @@ async def system(
         await delivery.say(target, texts.t(lang, "system_admins_only"))
         return
     if wanted.lower() in _RESET_WORDS:
-        await conversations.set_system(key, None)
+        await conversations.set_system(key, None, attempt)
         await delivery.say(target, texts.t(lang, "system_cleared"))
         return
-    await conversations.set_system(key, wanted[:SYSTEM_LIMIT])
+    await conversations.set_system(key, wanted[:SYSTEM_LIMIT], attempt)
     await delivery.say(target, texts.t(lang, "system_set"))
 
 

@@ -8,7 +8,8 @@ from aiogram.types import Message, MessageEntity, User
 
 from bot import texts
 from bot.delivery import ReplyTarget
-from bot.history import ChatKey, shorten
+from bot.history import shorten
+from bot.seams import ChatKey
 
 QUOTE_LIMIT = 1500
 """Characters of a replied-to message shown to the model; its own earlier answers get less."""
@@ -38,6 +39,7 @@ def reply_target(message: Message) -> ReplyTarget:
         reply_to=message.message_id if is_group(message) else None,
         lang=language(message),
         after_id=message.message_id,
+        user=sender_key(message),
     )
 
 
@@ -60,7 +62,7 @@ def sender_key(message: Message) -> int:
     return message.chat.id
 
 
-def text_of(message: Message) -> tuple[str, list[MessageEntity]]:
+def message_text(message: Message) -> tuple[str, list[MessageEntity]]:
     """The message's text, or its caption: a captioned photo is a question too."""
     if message.text is not None:
         return message.text, list(message.entities or ())
@@ -94,7 +96,7 @@ def replied_context(message: Message, me: User, newest: tuple[int, ...] = ()) ->
         author = "the user"
     text = quote
     if text is None and replied is not None:
-        text, _ = text_of(replied)
+        text, _ = message_text(replied)
         if not text and (replied.photo or replied.document):
             text = "[a picture]"
     if not text:

@@ -10,7 +10,7 @@ from aiogram.filters import Filter
 from aiogram.types import Message, User
 
 from bot.pictures import picture_file
-from handlers.context import text_of
+from handlers.context import message_text
 
 _AFTER_MENTION = frozenset(" ,:;")
 
@@ -20,7 +20,7 @@ def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
 
     Telegram counts entity offsets in UTF-16 code units, so the cut is made in UTF-16.
     """
-    text, entities = text_of(message)
+    text, entities = message_text(message)
     username = f"@{me.username}".lower() if me.username else None
     spans: list[tuple[int, int]] = []
     for entity in entities:

@@ -3,8 +3,6 @@ naming each speaker."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
@@ -13,8 +11,8 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import QuestionLimit
 from bot.pictures import picture_file
+from bot.seams import Attempt, QuestionLimit
 from handlers.asking import ask
 from handlers.context import reply_target
 from handlers.filters import AddressedToBot
@@ -28,8 +26,7 @@ async def question(
     bot: Bot,
     limiter: QuestionLimit,
     settings: Settings,
-    second_try: bool = False,
-    on_visible: Callable[[], Awaitable[None]] | None = None,
+    attempt: Attempt,
 ) -> None:
     if not prompt and picture_file(message) is None:
         target = reply_target(message)
@@ -44,8 +41,7 @@ async def question(
         delivery=delivery,
         limiter=limiter,
         settings=settings,
-        second_try=second_try,
-        on_visible=on_visible,
+        attempt=attempt,
     )
 
 

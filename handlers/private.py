@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
@@ -12,9 +10,9 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.guard import QuestionLimit
+from bot.seams import Attempt, QuestionLimit
 from handlers.asking import ask
-from handlers.context import language, reply_target, text_of
+from handlers.context import language, message_text, reply_target
 
 
 async def question(
@@ -24,10 +22,9 @@ async def question(
     delivery: Delivery,
     limiter: QuestionLimit,
     settings: Settings,
-    second_try: bool = False,
-    on_visible: Callable[[], Awaitable[None]] | None = None,
+    attempt: Attempt,
 ) -> None:
-    prompt, _ = text_of(message)
+    prompt, _ = message_text(message)
     await ask(
         message,
         prompt,
@@ -36,8 +33,7 @@ async def question(
         delivery=delivery,
         limiter=limiter,
         settings=settings,
-        second_try=second_try,
-        on_visible=on_visible,
+        attempt=attempt,
     )
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import codecs
 import errno
-import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 import aiohttp
+
+from bot.webpages import page_title
 
 Message = Mapping[str, Any]
 """One chat turn: `{"role": "user" | "assistant" | "system", "content": "..."}`; a user turn
@@ -70,9 +71,10 @@ class Usage:
 Chunk = str | Reasoning | FinishReason | ThinkingClosed | ToolCallDelta | Usage
 """What a provider's stream yields: answer text, thinking, the finish reason, the mark that
 earlier text was thinking, pieces of tool calls, and the request's token usage."""
-AsyncResult = AsyncIterator[Chunk]
+AsyncResult = AsyncGenerator[Chunk, None]
+"""A provider's stream: an async generator, so whoever stops reading early closes it
+(`contextlib.aclosing`) and its HTTP response is released at once."""
 
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_IDLE_TIMEOUT = 60.0
 
@@ -118,12 +120,12 @@ class BackendTimeout(BackendError):
 def format_prompt(messages: Messages, add_special_tokens: bool = False) -> str:
     """g4f's prompt format: one message is sent as is, several as `Role: content` lines."""
     if not add_special_tokens and len(messages) <= 1:
-        return text_of(messages[0]) if messages else ""
-    lines = [f"{message['role'].capitalize()}: {text_of(message)}" for message in messages]
+        return turn_text(messages[0]) if messages else ""
+    lines = [f"{message['role'].capitalize()}: {turn_text(message)}" for message in messages]
     return "\n".join(lines) + "\nAssistant:"
 
 
-def text_of(message: Message) -> str:
+def turn_text(message: Message) -> str:
     """A turn's text; a text-only protocol gets the text parts of content parts."""
     content = message["content"]
     if isinstance(content, str):
@@ -292,8 +294,7 @@ async def open_stream(
                 # An error page with status 200 (a proxy, a captive portal, a dead service's
                 # parking page) is not an answer: showing it, or keeping it in history, is wrong.
                 page = (await response.content.read(65536)).decode(errors="replace")
-                title = _HTML_TITLE.search(page)
-                what = " ".join(title.group(1).split())[:120] if title else "no title"
+                what = page_title(page) or "no title"
                 message = f"{endpoint} answered with an HTML page ({what}) instead of a stream"
                 raise BackendUnavailable(message, backend=backend, url=endpoint)
             yield response

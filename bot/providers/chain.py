@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import aclosing
 
 from bot.providers.base import (
     AsyncResult,
     BackendEmpty,
     BackendError,
     ChatBackend,
-    Chunk,
     Messages,
 )
 
@@ -45,7 +45,7 @@ class FailoverChain:
     def name(self) -> str:
         return ",".join(backend.name for backend in self.backends)
 
-    async def stream(self, messages: Messages) -> AsyncIterator[Chunk]:
+    async def stream(self, messages: Messages) -> AsyncResult:
         """Yield the answer of the first backend that produces a chunk.
 
         Retriable errors (`BackendError.retriable`) before the first chunk are retried on the
@@ -60,8 +60,7 @@ class FailoverChain:
             for attempt in range(self.retries + 1):
                 if attempt:
                     await self._sleep(self.backoff * 2 ** (attempt - 1))
-                inner = backend.stream(messages)
-                try:
+                async with aclosing(backend.stream(messages)) as inner:
                     try:
                         first = await anext(inner)
                     except StopAsyncIteration:
@@ -82,8 +81,6 @@ class FailoverChain:
                     async for chunk in inner:
                         yield chunk
                     return
-                finally:
-                    await _aclose(inner)
         if last is None:  # unreachable: every pass through the loops records a failure
             raise RuntimeError("failover chain ended without an answer or an error")
         raise last
@@ -108,9 +105,3 @@ class FailoverChain:
             then,
         )
 
-
-async def _aclose(stream: AsyncResult) -> None:
-    """Close an inner generator so its HTTP response is released even when we stop early."""
-    aclose = getattr(stream, "aclose", None)
-    if aclose is not None:
-        await aclose()

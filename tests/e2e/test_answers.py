@@ -71,7 +71,8 @@ async def test_an_empty_completion_says_the_answer_was_empty(
     async with bot(**openai(openai_server)):
         telegram.add_message(CHAT, "x")
         await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
-    assert telegram.visible_texts(CHAT) == [texts.t("en", "failed", reason=texts.t("en", "empty"))]
+    empty = texts.t("en", "failed", reason=texts.reason("en", "empty"))
+    assert telegram.visible_texts(CHAT) == [empty]
 
 
 async def test_an_answer_cut_by_the_length_limit_says_so(

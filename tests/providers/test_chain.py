@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -18,6 +18,7 @@ from bot.providers.base import (
     BackendRejected,
     BackendTimeout,
     BackendUnavailable,
+    Chunk,
     Messages,
 )
 from bot.providers.chain import FailoverChain
@@ -48,7 +49,7 @@ class Scripted:
     closed: int = 0
     started: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def stream(self, messages: Messages) -> AsyncIterator[str]:
+    async def stream(self, messages: Messages) -> AsyncGenerator[Chunk, None]:
         attempt = self.attempts[min(self.calls, len(self.attempts) - 1)]
         self.calls += 1
         try:
@@ -228,7 +229,7 @@ async def test_closing_the_chain_closes_the_inner_stream() -> None:
     stream = FailoverChain([inner]).stream(MESSAGES)
     assert await anext(stream) == "one"
     assert inner.closed == 0
-    await stream.aclose()  # type: ignore[attr-defined]
+    await stream.aclose()
     assert inner.closed == 1
 
 
@@ -236,7 +237,7 @@ async def test_cancelling_a_waiting_chain_closes_the_inner_stream() -> None:
     gate = asyncio.Event()
 
     class Hanging(Scripted):
-        async def stream(self, messages: Messages) -> AsyncIterator[str]:
+        async def stream(self, messages: Messages) -> AsyncGenerator[Chunk, None]:
             self.calls += 1
             try:
                 self.started.set()
@@ -308,5 +309,5 @@ async def test_closing_the_chain_releases_the_real_connection() -> None:
         stream = FailoverChain([Backend(Cromicle, "m", url=cromicle.url)]).stream(MESSAGES)
         assert await anext(stream) == "a"
         await cromicle.wait_for_active(1)
-        await stream.aclose()  # type: ignore[attr-defined]
+        await stream.aclose()
         await cromicle.wait_for_active(0, timeout=5)

@@ -225,5 +225,5 @@ async def test_stopping_early_releases_the_connection(server: FakeCromicle) -> N
     stream = Cromicle.create_async_generator("", user("x"), url=server.url)
     assert await anext(stream) == "a"
     await server.wait_for_active(1)
-    await stream.aclose()  # type: ignore[attr-defined]
+    await stream.aclose()
     await server.wait_for_active(0, timeout=5)

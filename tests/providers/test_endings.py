@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -77,7 +77,7 @@ async def test_an_html_page_sent_with_200_is_an_error_not_an_answer(server_kind:
             await everything(provider.create_async_generator("m", USER, url=server.url))
 
 
-async def chunked(pieces: Sequence[Chunk]) -> AsyncIterator[Chunk]:
+async def chunked(pieces: Sequence[Chunk]) -> AsyncGenerator[Chunk, None]:
     for piece in pieces:
         yield piece
 

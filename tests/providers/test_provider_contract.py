@@ -137,5 +137,5 @@ async def test_stopping_early_releases_the_connection(harness: Harness) -> None:
     stream = harness.stream()
     assert await anext(stream) == "first"
     await harness.server.wait_for_active(1)
-    await stream.aclose()  # type: ignore[attr-defined]
+    await stream.aclose()
     await harness.server.wait_for_active(0, timeout=5)

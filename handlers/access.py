@@ -11,9 +11,10 @@ from aiogram.enums import ChatType
 from aiogram.types import Message, TelegramObject
 
 from bot import texts
+from bot.admission import AccessPolicy
 from bot.config import Settings
 from bot.delivery import Delivery
-from bot.guard import AccessPolicy, QuestionLimit
+from bot.seams import QuestionLimit
 from handlers.context import language, reply_target, sender_key
 
 

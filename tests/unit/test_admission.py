@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.guard import AccessPolicy, RateLimiter
+from bot.admission import AccessPolicy, RateLimiter
 
 
 def test_empty_lists_let_everyone_in() -> None:

@@ -9,15 +9,6 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Protocol
-
-
-class QuestionLimit(Protocol):
-    """The per-user question limit, in this process (RateLimiter) or shared (Redis)."""
-
-    async def admit(self, key: int) -> tuple[int, bool]:
-        """(seconds to wait or 0, whether to tell the user now)."""
-        ...
 
 
 class AccessPolicy:
