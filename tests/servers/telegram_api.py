@@ -5,7 +5,8 @@ Why a real HTTP server: the bot under test talks to Telegram through aiogram's o
 benchmark runs the bot as a subprocess. Mocking inside the process would skip exactly the
 layers that break in production, so this serves ``{base}/bot{token}/{method}`` on 127.0.0.1
 and answers like Telegram does where a bot's behaviour depends on it: message ids, text
-normalisation, UTF-16 entity and text_link URL validation, "message is not modified", flood
+normalisation, UTF-16 entity and text_link URL validation (entities only: a parse_mode is
+refused, as the bot never sends one), "message is not modified", flood
 control with ``retry_after``, drafts, long polling, blocked users, groups upgraded to
 supergroups, users' files and chat administrators. Fault injection adds what Telegram does
 only sometimes: error answers (JSON, or a proxy's HTML page), answers lost after the call
@@ -48,7 +49,6 @@ __all__ = [
     "Limits",
     "Reply",
     "UserMessageOptions",
-    "parse_markup",
     "telegram_normalise",
     "utf16_len",
 ]
@@ -78,6 +78,11 @@ CONFLICT_POLL = (
 CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
+)
+# Not Telegram's: the bot always sends entities, so a parse_mode means something changed and the
+# fake, which no longer parses markup, must say so at once rather than show the markup as text.
+PARSE_MODE_NOT_IMPLEMENTED = (
+    "Bad Request: parse_mode is not implemented by FakeTelegram; send entities instead"
 )
 
 ENTITY_TYPES = frozenset(
@@ -586,366 +591,6 @@ def _check_entities(text: str, raw: Any) -> list[dict[str, Any]]:
     return out
 
 
-class _Markup:
-    """Plain-text accumulator for the markup parsers, tracking the UTF-16 position."""
-
-    def __init__(self, src: str) -> None:
-        self.src = src
-        self.parts: list[str] = []
-        self.pos = 0
-        self.entities: list[dict[str, Any]] = []
-
-    def emit(self, text: str) -> None:
-        self.parts.append(text)
-        self.pos += utf16_len(text)
-
-    def add(self, etype: str, start: int, end: int | None = None, **extra: Any) -> None:
-        stop = self.pos if end is None else end
-        if stop > start:
-            self.entities.append({"type": etype, "offset": start, "length": stop - start, **extra})
-
-    def byte(self, index: int) -> int:
-        """UTF-8 byte offset of a source index, as Telegram reports it in errors."""
-        return len(self.src[:index].encode())
-
-    def link(self, marker: str, start: int, url: str) -> None:
-        if marker == "![":
-            prefix = "tg://emoji?id="
-            if not url.startswith(prefix) or len(url) == len(prefix):
-                raise _bad_entities(f'invalid custom emoji URL "{url}"')
-            self.add("custom_emoji", start, custom_emoji_id=url[len(prefix) :])
-        elif url.startswith("tg://user?id=") and url[13:].isdigit():
-            user = {"id": int(url[13:]), "is_bot": False, "first_name": "User"}
-            self.add("text_mention", start, user=user)
-        elif _link_ok(url):  # tdlib's markup parsers drop links Telegram would refuse
-            self.add("text_link", start, url=url)
-
-    def result(self) -> tuple[str, list[dict[str, Any]]]:
-        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
-        return "".join(self.parts), self.entities
-
-
-_MD2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
-_MD2_TOGGLES = {
-    "*": "bold",
-    "_": "italic",
-    "__": "underline",
-    "~": "strikethrough",
-    "||": "spoiler",
-}
-_MD2_NAMES = {
-    "*": "Bold",
-    "_": "Italic",
-    "__": "Underline",
-    "~": "Strikethrough",
-    "||": "Spoiler",
-    "[": "TextUrl",
-    "![": "CustomEmoji",
-}
-
-
-def _scan_escaped(src: str, start: int, closer: str) -> tuple[str, int] | None:
-    """Read until an unescaped ``closer``; backslash escapes any character. -> (text, end)."""
-    out: list[str] = []
-    i = start
-    while i < len(src):
-        if src[i] == "\\" and i + 1 < len(src):
-            out.append(src[i + 1])
-            i += 2
-        elif src.startswith(closer, i):
-            return "".join(out), i + len(closer)
-        else:
-            out.append(src[i])
-            i += 1
-    return None
-
-
-def _emit_code(m: _Markup, content: str, kind: str) -> None:
-    """Emit a code span or a pre block (whose first line may name its language)."""
-    start = m.pos
-    if kind != "pre":
-        m.emit(content)
-        m.add(kind, start)
-        return
-    content, language = _split_language(content)
-    m.emit(content)
-    if language:
-        m.add("pre", start, language=language)
-    else:
-        m.add("pre", start)
-
-
-def _split_language(content: str) -> tuple[str, str | None]:
-    """```lang\\ncode``` -> (code, lang); a blank first line is just dropped."""
-    if "\n" not in content:
-        return content, None
-    first, rest = content.split("\n", 1)
-    if not first.strip():
-        return rest, None
-    if any(ch.isspace() for ch in first):
-        return content, None
-    return rest, first
-
-
-def _parse_markdown_v2(src: str) -> tuple[str, list[dict[str, Any]]]:
-    """The MarkdownV2 subset bots actually emit; errors worded like Telegram's."""
-    m = _Markup(src)
-    stack: list[tuple[str, int, int]] = []  # (marker, start utf16, source index)
-    quote: int | None = None
-    quote_end = 0
-    line_start = True
-    i, n = 0, len(src)
-    while i < n:
-        c = src[i]
-        if line_start:
-            line_start = False
-            if c == ">":
-                if quote is None:
-                    quote = m.pos
-                i += 1
-                continue
-            if quote is not None:
-                m.add("blockquote", quote, quote_end)
-                quote = None
-        if c == "\\" and i + 1 < n and 0 < ord(src[i + 1]) < 127:
-            m.emit(src[i + 1])
-            i += 2
-            continue
-        if c == "\n":
-            quote_end = m.pos
-            m.emit(c)
-            line_start = True
-            i += 1
-            continue
-        if c == "`":
-            fence = "```" if src.startswith("```", i) else "`"
-            scanned = _scan_escaped(src, i + len(fence), fence)
-            if scanned is None:
-                name = "Pre" if fence == "```" else "Code"
-                raise _bad_entities(f"Can't find end of {name} entity at byte offset {m.byte(i)}")
-            content, i = scanned
-            _emit_code(m, content, "pre" if fence == "```" else "code")
-            continue
-        two = src[i : i + 2]
-        if two in ("__", "||"):
-            marker = two
-        elif c in "*_~":
-            marker = c
-        elif two == "![" or c == "[":
-            marker = "![" if two == "![" else "["
-            stack.append((marker, m.pos, i))
-            i += len(marker)
-            continue
-        elif c == "]":
-            if not stack or stack[-1][0] not in ("[", "!["):
-                if stack:
-                    top, _, at = stack[-1]
-                    raise _bad_entities(
-                        f"Can't find end of {_MD2_NAMES[top]} entity at byte offset {m.byte(at)}"
-                    )
-                raise _bad_entities(
-                    f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
-                )
-            marker, start, at = stack.pop()
-            if src[i + 1 : i + 2] != "(":
-                raise _bad_entities(f"Can't find end of a URL at byte offset {m.byte(i)}")
-            scanned = _scan_escaped(src, i + 2, ")")
-            if scanned is None:
-                raise _bad_entities(f"Can't find end of a URL at byte offset {m.byte(i + 1)}")
-            url, i = scanned
-            m.link(marker, start, url)
-            continue
-        elif c in _MD2_RESERVED:
-            raise _bad_entities(
-                f"Character '{c}' is reserved and must be escaped with the preceding '\\'"
-            )
-        else:
-            m.emit(c)
-            i += 1
-            continue
-        if stack and stack[-1][0] == marker:
-            _, start, _ = stack.pop()
-            m.add(_MD2_TOGGLES[marker], start)
-        elif any(entry[0] == marker for entry in stack):
-            top, _, at = stack[-1]
-            raise _bad_entities(
-                f"Can't find end of {_MD2_NAMES[top]} entity at byte offset {m.byte(at)}"
-            )
-        else:
-            stack.append((marker, m.pos, i))
-        i += len(marker)
-    if quote is not None:
-        m.add("blockquote", quote)
-    if stack:
-        top, _, at = stack[-1]
-        raise _bad_entities(
-            f"Can't find end of {_MD2_NAMES[top]} entity at byte offset {m.byte(at)}"
-        )
-    return m.result()
-
-
-def _parse_markdown(src: str) -> tuple[str, list[dict[str, Any]]]:
-    """Legacy Markdown: *bold* _italic_ `code` ```pre``` [text](url), no nesting."""
-    m = _Markup(src)
-    i, n = 0, len(src)
-    simple = {"*": "bold", "_": "italic", "`": "code"}
-    while i < n:
-        c = src[i]
-        if c == "\\" and i + 1 < n and src[i + 1] in "_*`[":
-            m.emit(src[i + 1])
-            i += 2
-            continue
-        fence = "```" if src.startswith("```", i) else c
-        if fence in simple or fence == "```":
-            end = src.find(fence, i + len(fence))
-            if end < 0:
-                raise _bad_entities(
-                    f"Can't find end of the entity starting at byte offset {m.byte(i)}"
-                )
-            content = src[i + len(fence) : end]
-            _emit_code(m, content, "pre" if fence == "```" else simple[fence])
-            i = end + len(fence)
-            continue
-        if c == "[":
-            close = src.find("](", i + 1)
-            end = src.find(")", close + 2) if close >= 0 else -1
-            if end < 0:
-                raise _bad_entities(
-                    f"Can't find end of the entity starting at byte offset {m.byte(i)}"
-                )
-            start = m.pos
-            m.emit(src[i + 1 : close])
-            m.link("[", start, src[close + 2 : end])
-            i = end + 1
-            continue
-        m.emit(c)
-        i += 1
-    return m.result()
-
-
-_HTML_TAGS = {
-    "b": "bold",
-    "strong": "bold",
-    "i": "italic",
-    "em": "italic",
-    "u": "underline",
-    "ins": "underline",
-    "s": "strikethrough",
-    "strike": "strikethrough",
-    "del": "strikethrough",
-    "tg-spoiler": "spoiler",
-    "span": "spoiler",
-    "code": "code",
-    "pre": "pre",
-    "blockquote": "blockquote",
-    "a": "text_link",
-    "tg-emoji": "custom_emoji",
-}
-_TAG_RE = re.compile(
-    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)"
-    r"((?:\s+[a-zA-Z_-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>"
-)
-_ATTR_RE = re.compile(r"([a-zA-Z_-]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
-_HTML_ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
-_NAMED_HTML = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
-
-
-def _html_entity(name: str) -> str:
-    if name in _NAMED_HTML:
-        return _NAMED_HTML[name]
-    code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
-    return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
-
-
-def _parse_html(src: str) -> tuple[str, list[dict[str, Any]]]:
-    """Telegram's HTML subset; unknown/unclosed/mismatched tags are errors as in the real API."""
-    m = _Markup(src)
-    stack: list[tuple[str, int, dict[str, str]]] = []  # (tag, start utf16, attributes)
-    i, n = 0, len(src)
-    while i < n:
-        c = src[i]
-        if c == "&":
-            ent = _HTML_ENTITY_RE.match(src, i)
-            if ent is not None:
-                m.emit(_html_entity(ent.group(1)))
-                i = ent.end()
-                continue
-        if c != "<":
-            m.emit(c)
-            i += 1
-            continue
-        tag = _TAG_RE.match(src, i)
-        if tag is None:
-            raise _bad_entities(f'Unsupported start tag "" at byte offset {m.byte(i)}')
-        closing, name = tag.group(1), tag.group(2).lower()
-        if not closing:
-            if name not in _HTML_TAGS:
-                raise _bad_entities(f'Unsupported start tag "{name}" at byte offset {m.byte(i)}')
-            attrs = {
-                a.group(1).lower(): (a.group(2) or "").strip("\"'")
-                for a in _ATTR_RE.finditer(tag.group(3))
-            }
-            if name == "span" and attrs.get("class") != "tg-spoiler":
-                raise _bad_entities(f'Unsupported start tag "span" at byte offset {m.byte(i)}')
-            stack.append((name, m.pos, attrs))
-            i = tag.end()
-            continue
-        if not stack:
-            raise _bad_entities(f"Unexpected end tag at byte offset {m.byte(i)}")
-        top, start, attrs = stack.pop()
-        if top != name:
-            raise _bad_entities(
-                f'Unmatched end tag at byte offset {m.byte(i)}, expected "</{top}>", '
-                f'found "</{name}>"'
-            )
-        i = tag.end()
-        if name == "a":
-            m.link("[", start, attrs.get("href", ""))
-        elif name == "code" and stack and stack[-1][0] == "pre":
-            language = attrs.get("class", "")
-            if language.startswith("language-"):
-                stack[-1][2]["__language"] = language[len("language-") :]
-            else:
-                m.add("code", start)
-        elif name == "pre":
-            if attrs.get("__language"):
-                m.add("pre", start, language=attrs["__language"])
-            else:
-                m.add("pre", start)
-        elif name == "blockquote":
-            m.add("expandable_blockquote" if "expandable" in attrs else "blockquote", start)
-        elif name == "tg-emoji":
-            if attrs.get("emoji-id"):
-                m.add("custom_emoji", start, custom_emoji_id=attrs["emoji-id"])
-        else:
-            m.add(_HTML_TAGS[name], start)
-    if stack:
-        raise _bad_entities(f'Can\'t find end tag corresponding to start tag "{stack[-1][0]}"')
-    return m.result()
-
-
-def parse_markup(text: str, parse_mode: str) -> tuple[str, list[dict[str, Any]]]:
-    """Strip HTML/MarkdownV2/Markdown markup into (plain text, UTF-16 entities) like Telegram.
-
-    Raises ``ValueError`` with Telegram's description when the markup is invalid.
-    """
-    try:
-        return _parse_mode(text, parse_mode)
-    except _ApiError as exc:
-        raise ValueError(exc.description) from None
-
-
-def _parse_mode(text: str, parse_mode: str) -> tuple[str, list[dict[str, Any]]]:
-    mode = parse_mode.lower()
-    if mode == "html":
-        return _parse_html(text)
-    if mode == "markdownv2":
-        return _parse_markdown_v2(text)
-    if mode == "markdown":
-        return _parse_markdown(text)
-    raise _bad("unsupported parse_mode")
-
-
 # --------------------------------------------------------------------------- param helpers
 
 
@@ -1018,16 +663,15 @@ def _json_param(params: dict[str, Any], key: str, what: str) -> Any:
 def _text_and_entities(
     params: dict[str, Any], *, max_units: int, allow_empty: bool = False
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Apply entities or parse_mode, normalise like Telegram, then check emptiness and length."""
+    """Check entities, normalise like Telegram, then check emptiness and length.
+
+    A ``parse_mode`` is refused: the bot always sends entities, and the fake parses no markup.
+    """
+    if params.get("parse_mode") not in (None, ""):
+        raise _ApiError(400, PARSE_MODE_NOT_IMPLEMENTED)
     raw_text = params.get("text")
     text = "" if raw_text is None else str(raw_text)
-    parse_mode = params.get("parse_mode")
-    if params.get("entities") is not None:
-        entities = _check_entities(text, params.get("entities"))
-    elif isinstance(parse_mode, str) and parse_mode:
-        text, entities = _parse_mode(text, parse_mode)
-    else:
-        entities = []
+    entities = _check_entities(text, params.get("entities"))
     text, entities = telegram_normalise(text, entities)
     if not allow_empty and not text:
         raise _bad("message text is empty")

@@ -48,7 +48,6 @@ from tests.servers.inprocess import InProcessSession
 from tests.servers.telegram_api import (
     FakeTelegram,
     Limits,
-    parse_markup,
     telegram_normalise,
     utf16_len,
 )
@@ -259,41 +258,22 @@ async def test_entity_with_utf16_offsets_is_accepted(server: FakeTelegram, bot: 
     assert sent.entities[1].extract_from(text) == "hi"
 
 
-async def test_parse_modes(server: FakeTelegram, bot: Bot) -> None:
-    sent = await bot.send_message(CHAT, "<b>bold</b> &amp; <i>it</i>", parse_mode="HTML")
-    assert sent.text == "bold & it"
-    assert sent.entities is not None
-    assert [(e.type, e.offset, e.length) for e in sent.entities] == [
-        ("bold", 0, 4),
-        ("italic", 7, 2),
-    ]
-    sent = await bot.send_message(CHAT, "*hi* there\\!", parse_mode="MarkdownV2")
-    assert sent.text == "hi there!"
-    with pytest.raises(TelegramBadRequest, match="can't parse entities: Character '!'"):
-        await bot.send_message(CHAT, "hi there!", parse_mode="MarkdownV2")
-    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "*unbalanced", parse_mode="MarkdownV2")
-    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "<b>unclosed", parse_mode="HTML")
-    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "<blink>x</blink>", parse_mode="HTML")
-    assert server.visible_texts(CHAT) == ["bold & it", "hi there!"]
-
-
-def test_markup_parser_uses_utf16_offsets() -> None:
-    text, entities = parse_markup("😀 *hi* [link](https://x.org/a\\)b)", "MarkdownV2")
-    assert text == "😀 hi link"
-    assert entities == [
-        {"type": "bold", "offset": 3, "length": 2},
-        {"type": "text_link", "offset": 6, "length": 4, "url": "https://x.org/a)b"},
-    ]
-    text, entities = parse_markup('<pre><code class="language-py">x = 1</code></pre>', "HTML")
-    assert (text, entities) == (
-        "x = 1",
-        [{"type": "pre", "offset": 0, "length": 5, "language": "py"}],
-    )
-    with pytest.raises(ValueError, match="Unmatched end tag"):
-        parse_markup("<b>x</i>", "HTML")
+@pytest.mark.parametrize("mode", ["HTML", "MarkdownV2", "Markdown"])
+async def test_a_parse_mode_is_refused_as_not_implemented(
+    server: FakeTelegram, bot: Bot, mode: str
+) -> None:
+    """The bot sends entities; a parse_mode would be shown as raw markup if let through."""
+    with pytest.raises(TelegramBadRequest, match="parse_mode is not implemented by FakeTelegram"):
+        await bot.send_message(CHAT, "<b>bold</b>", parse_mode=mode)
+    sent = await bot.send_message(CHAT, "plain")
+    with pytest.raises(TelegramBadRequest, match="parse_mode is not implemented"):
+        await bot.edit_message_text(
+            "*x*", chat_id=CHAT, message_id=sent.message_id, parse_mode=mode
+        )
+    with pytest.raises(TelegramBadRequest, match="parse_mode is not implemented"):
+        await bot.send_message_draft(CHAT, draft_id=1, text="_x_", parse_mode=mode)
+    assert server.visible_texts(CHAT) == ["plain"]
+    assert server.drafts(CHAT) == {}
 
 
 async def test_reply_to_missing_message(server: FakeTelegram, bot: Bot) -> None:
@@ -748,8 +728,11 @@ async def test_sent_and_edited_text_is_normalised(server: FakeTelegram, bot: Bot
     assert sent.text == "bold text"
     assert sent.entities is not None
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4)]
-    html = await bot.send_message(CHAT, "\n<b>hi</b>\u200b\n", parse_mode="HTML")
-    assert html.text == "hi"
+    bold = await bot.send_message(
+        CHAT, "\nhi\u200b\n", entities=[MessageEntity(type="bold", offset=1, length=2)]
+    )
+    assert bold.text == "hi"
+    assert [(e.type, e.offset, e.length) for e in bold.entities or []] == [("bold", 0, 2)]
     edited = await bot.edit_message_text(
         "\r\nbold\ttext \u2029", chat_id=CHAT, message_id=sent.message_id
     )
@@ -799,7 +782,9 @@ async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
             CHAT, "hi", entities=[MessageEntity(type="bold", offset=1, length=2)]
         )
     with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "<b>hi", parse_mode="HTML")
+        await bot.send_message(
+            CHAT, "😀", entities=[MessageEntity(type="bold", offset=1, length=1)]
+        )
     assert server.entity_refusals == 2
     # injected errors are not the bot's fault and are not counted
     server.fail_next(
@@ -968,11 +953,6 @@ async def test_text_link_urls_are_checked(server: FakeTelegram, bot: Bot) -> Non
             CHAT, "link", entities=[MessageEntity(type="text_link", offset=0, length=4, url=url)]
         )
         assert sent.entities is not None and sent.entities[0].url == url
-    # the markup parsers drop a link Telegram would refuse and keep its text
-    sent = await bot.send_message(CHAT, "[guide](./docs/guide.md)", parse_mode="MarkdownV2")
-    assert (sent.text, sent.entities) == ("guide", None)
-    sent = await bot.send_message(CHAT, '<a href="https://x.org">x</a>', parse_mode="HTML")
-    assert sent.entities is not None and sent.entities[0].type == "text_link"
 
 
 async def test_foreign_messages_take_ids(server: FakeTelegram, bot: Bot) -> None:
