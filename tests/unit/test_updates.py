@@ -14,7 +14,7 @@ from bot.updates import (
     first_unreadable,
 )
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
 BOT = Bot(TOKEN)

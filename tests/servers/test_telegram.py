@@ -45,12 +45,7 @@ from aiogram.types import (
 )
 
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import (
-    FakeTelegram,
-    Limits,
-    telegram_normalise,
-    utf16_len,
-)
+from tests.servers.telegram import FakeTelegram, Limits, telegram_normalise, utf16_len
 
 TOKEN = "123456:TEST-TOKEN"
 CHAT = 42
