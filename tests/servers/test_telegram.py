@@ -753,6 +753,44 @@ async def test_not_modified_compares_normalised_text(server: FakeTelegram, bot: 
         )
 
 
+async def test_what_tdlib_removes_is_gone_from_the_sent_message(
+    server: FakeTelegram, bot: Bot
+) -> None:
+    """The three combining vertical lines go, and an entity over one shrinks with it."""
+    sent = await bot.send_message(
+        CHAT, "A\u030ab\u0333c\u033f!", entities=[MessageEntity(type="bold", offset=2, length=4)]
+    )
+    assert sent.text == "Abc!"
+    assert [(e.type, e.offset, e.length) for e in sent.entities or []] == [("bold", 1, 2)]
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "Ab\u0333c!",
+            chat_id=CHAT,
+            message_id=sent.message_id,
+            entities=[MessageEntity(type="bold", offset=1, length=3)],
+        )
+    # a text of U+FFFC and tag characters only is empty, as tdlib's is_empty_string says
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.send_message(CHAT, "\ufffc \U000e0041")
+    # without entities a run of direction marks keeps its last; the others become U+200C
+    marks = await bot.send_message(CHAT, "a\u200e\u200f\u200eb")
+    assert marks.text == "a\u200c\u200c\u200eb"
+    assert server.visible_texts(CHAT) == ["Abc!", "a\u200c\u200c\u200eb"]
+
+
+async def test_a_lone_surrogate_is_not_utf8(server: FakeTelegram) -> None:
+    """JSON can carry "\\ud800"; Telegram refuses such text instead of failing inside."""
+    status, body = await raw_post(
+        server, f"/bot{TOKEN}/sendMessage", json={"chat_id": CHAT, "text": "a\ud800b"}
+    )
+    assert (status, body["description"]) == (400, "Bad Request: strings must be encoded in UTF-8")
+    reply = await server.dispatch(TOKEN, "sendMessage", {"chat_id": str(CHAT), "text": "\udc00"})
+    assert reply.status == 400
+    assert json.loads(reply.body)["description"] == "Bad Request: strings must be encoded in UTF-8"
+    assert server.bot_messages(CHAT) == []
+    assert server.internal_errors == []
+
+
 async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
     for blank in ("\u200b\u00a0", "\r\n\u3000 ", "\u2028\ufeff"):
         with pytest.raises(TelegramBadRequest, match="message text is empty"):

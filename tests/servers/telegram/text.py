@@ -1,14 +1,26 @@
 """Telegram's rules for a message's text and entities, as the Bot API applies them.
 
-Telegram measures everything in UTF-16 code units, checks each entity (type, bounds, a
-text_link's URL) and then cleans and trims the text (tdlib's ``fix_formatted_text`` with
-``clean_input_string``), moving the entities with the characters.
+Telegram measures everything in UTF-16 code units, refuses text that is not UTF-8, checks each
+entity (type, bounds, a text_link's URL) and then cleans and trims the text (tdlib's
+``fix_formatted_text`` with ``clean_input_string``), moving the entities with the characters.
 It stores and compares the cleaned form, so a bot that compared its raw text would meet
 "message is not modified" or "message text is empty" only in production.
 
-Imitated: ``\r`` and U+2028..U+202E are deleted, other ASCII control characters except
-``\n`` become spaces; then spaces, newlines and Unicode blanks are trimmed on the right, and
-on the left up to the first entity. Entity offsets (UTF-16) follow; empty entities go.
+Imitated, from tdlib's source (td/telegram/misc.cpp, td/telegram/MessageEntity.cpp):
+
+- ``\\r`` is dropped; every other ASCII control character except ``\\n`` (the tab too) becomes
+  a space; U+2028..U+202E and the combining marks U+0333, U+033F and U+030A are removed.
+- In a text sent without entities, a run of left-to-right/right-to-left marks (U+200E, U+200F)
+  keeps its last mark and the others become U+200C (``replace_offending_characters``).
+- Spaces and newlines are trimmed at the end, and at the start only up to the first entity;
+  entities are shifted and clipped, and those left empty are dropped.
+- A text of only "empty" characters (tdlib's ``is_empty_string``: spaces, newlines, Unicode
+  spaces, zero-width characters, U+FFFC, the tag characters U+E0000..U+E007F) becomes "".
+
+Beyond tdlib, and kept as the bot's model (bot/render.py) keeps it: the Unicode spaces and
+zero-width characters of that "empty" set (all but U+FFFC and the tags) are trimmed at the ends
+like spaces, as seen from the real server in a bug report against the bot. Trimming more than
+Telegram is the safe side: it can only hide an edit, never cause "message is not modified".
 
 Not imitated: parse modes (a ``parse_mode`` is refused: the bot sends entities), the merging
 and splitting of intersecting entities (``fix_entities``), the entities Telegram adds by itself
@@ -23,6 +35,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tests.servers.telegram.errors import (
+    NOT_UTF8,
     PARSE_MODE_NOT_IMPLEMENTED,
     ApiError,
     bad,
@@ -33,6 +46,7 @@ __all__ = [
     "ENTITY_TYPES",
     "MAX_TEXT_UTF16",
     "check_entities",
+    "has_lone_surrogate",
     "link_ok",
     "telegram_normalise",
     "text_and_entities",
@@ -66,17 +80,31 @@ ENTITY_TYPES = frozenset(
 )
 
 # clean_input_string deletes these: \r, U+2028..U+202E, and three combining vertical lines.
-_DELETED = frozenset("\r\u2028\u2029\u202a\u202b\u202c\u202d\u202e")
+_DELETED = frozenset("\r\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u0333\u033f\u030a")
+# Runs of direction marks that replace_offending_characters rewrites (texts without entities).
+_OFFENDING = re.compile("[\u200e\u200f]{2,}")
 # Trimmed at both ends: tdlib's spaces and newlines, plus the Unicode blanks (see above).
 _TRIMMED = frozenset(
     " \n\u00a0\u1680\u180e\u202f\u205f\u2800\u3000\ufeff"
     + "".join(chr(c) for c in range(0x2000, 0x2010))  # U+2000..U+200A spaces, U+200B..U+200F
 )
+# strip_empty_characters' "empty" characters: a text made only of these is no text at all.
+_EMPTY = _TRIMMED | {"\ufffc"} | {chr(c) for c in range(0xE0000, 0xE0080)}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit Telegram uses for limits and entity offsets."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a surrogate code point, which no UTF-8 request can carry."""
+    return _SURROGATE.search(text) is not None
+
+
+def _neutralise(run: re.Match[str]) -> str:
+    return "\u200c" * (len(run[0]) - 1) + run[0][-1]
 
 
 def telegram_normalise(
@@ -88,6 +116,8 @@ def telegram_normalise(
     result's entities are sorted by offset, longest first. Raises :class:`ApiError` for text
     that is not UTF-8. The rules are listed in this module's docstring.
     """
+    if has_lone_surrogate(text):
+        raise ApiError(400, NOT_UTF8)
     kept: list[str] = []
     new_offset: list[int] = []  # UTF-16 offset in the old text -> offset in the new one
     pos = 0
@@ -103,6 +133,10 @@ def telegram_normalise(
             pos += 1
     new_offset.append(pos)
     cleaned = "".join(kept)
+    if not entities:
+        cleaned = _OFFENDING.sub(_neutralise, cleaned)  # same length: offsets stay valid
+    if all(ch in _EMPTY for ch in cleaned):
+        return "", []
     last = len(new_offset) - 1
     spans: list[tuple[int, int, dict[str, Any]]] = []
     for entity in entities:
@@ -111,7 +145,7 @@ def telegram_normalise(
         spans.append((new_offset[offset], new_offset[end], entity))
 
     stop = len(cleaned)
-    while stop and cleaned[stop - 1] in _TRIMMED:
+    while cleaned[stop - 1] in _TRIMMED:  # ends: the text holds a character not in _EMPTY
         stop -= 1
     size = pos - (len(cleaned) - stop)  # trimmed characters are all one UTF-16 unit
     spans = [(start, min(end, size), e) for start, end, e in spans if min(end, size) > start]
@@ -276,6 +310,8 @@ def text_and_entities(
         raise ApiError(400, PARSE_MODE_NOT_IMPLEMENTED)
     raw_text = params.get("text")
     text = "" if raw_text is None else str(raw_text)
+    if has_lone_surrogate(text):
+        raise ApiError(400, NOT_UTF8)
     entities = check_entities(text, params.get("entities"))
     text, entities = telegram_normalise(text, entities)
     if not allow_empty and not text:
