@@ -45,7 +45,7 @@ from aiogram.types import (
 )
 
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram import FakeTelegram, Limits, telegram_normalise, utf16_len
+from tests.servers.telegram import FakeTelegram, Limits, utf16_len
 
 TOKEN = "123456:TEST-TOKEN"
 CHAT = 42
@@ -680,38 +680,6 @@ def test_in_process_session_on_virtual_time() -> None:
 
 
 # --------------------------------------------------------------------------- text normalisation
-
-
-def test_normalise_deletes_replaces_and_trims() -> None:
-    text = "  \r\n Hello\r\n world\x07!\u2028 \u00a0\u200b\t"
-    assert telegram_normalise(text) == ("Hello\n world !", [])
-    # only trimmable characters: nothing is left
-    assert telegram_normalise("\u200b\u00a0\u3000\ufeff\u2800 \n\r") == ("", [])
-    # a surrogate pair keeps its two UTF-16 units when a deleted character precedes it
-    text, entities = telegram_normalise("\r😀 x", [{"type": "bold", "offset": 4, "length": 1}])
-    assert (text, entities) == ("😀 x", [{"type": "bold", "offset": 3, "length": 1}])
-
-
-def test_normalise_moves_and_clips_entities() -> None:
-    raw = "\u00a0 \nbold text\r\n\u3000"
-    entities = [
-        {"type": "italic", "offset": 8, "length": 6},  # "text\r\n", clipped by the right trim
-        {"type": "bold", "offset": 3, "length": 4},
-        {"type": "underline", "offset": 12, "length": 1},  # only the "\r": dropped
-        {"type": "text_link", "offset": 13, "length": 2, "url": "https://x.org"},  # trimmed
-    ]
-    assert telegram_normalise(raw, entities) == (
-        "bold text",
-        [
-            {"type": "bold", "offset": 0, "length": 4},
-            {"type": "italic", "offset": 5, "length": 4},
-        ],
-    )
-    # the left trim stops at the first entity, even if that entity starts with a space
-    assert telegram_normalise("  hi", [{"type": "bold", "offset": 1, "length": 3}]) == (
-        " hi",
-        [{"type": "bold", "offset": 0, "length": 3}],
-    )
 
 
 async def test_sent_and_edited_text_is_normalised(server: FakeTelegram, bot: Bot) -> None:
