@@ -19,8 +19,10 @@ Imitated, from tdlib's source (td/telegram/misc.cpp, td/telegram/MessageEntity.c
 
 Beyond tdlib, and kept as the bot's model (bot/render.py) keeps it: the Unicode spaces and
 zero-width characters of that "empty" set (all but U+FFFC and the tags) are trimmed at the ends
-like spaces, as seen from the real server in a bug report against the bot. Trimming more than
-Telegram is the safe side: it can only hide an edit, never cause "message is not modified".
+like spaces. tdlib's source trims only spaces and newlines; this rule comes from an earlier
+observation of the real server (a bug report against the bot) that the source cannot confirm.
+Trimming more than Telegram is the safe side: the bot sends the trimmed text, so it can only
+leave out an edit that adds invisible characters, never cause "message is not modified".
 
 Not imitated: parse modes (a ``parse_mode`` is refused: the bot sends entities), the merging
 and splitting of intersecting entities (``fix_entities``), the entities Telegram adds by itself
