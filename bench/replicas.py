@@ -5,7 +5,7 @@
     python -m bench.replicas --levels 100,1000 --setups memory,redis,replicas --replicas 3
 
 At each level (N concurrent private chats, one question each) three setups run, each from a
-fresh local Bot API server (`tests/servers/telegram_api.py`, FakeTelegram with Telegram-like
+fresh local Bot API server (`tests/servers/telegram/`, FakeTelegram with Telegram-like
 `Limits`: 1 write/s per private chat with a burst of 3, 30 writes/s for the whole bot), a fresh
 local Cromicle server streaming every answer as 60 chunks over 3 s (as `bench.streaming`), and,
 with REDIS_URL, a fresh real redis-server (`tests/support/redis_server.py`):
@@ -77,7 +77,7 @@ from bench.streaming import (
 )
 from bot.replicas.shards import GROUP, SHARDS, shard_of, stream_key
 from tests.servers.backends import FakeCromicle
-from tests.servers.telegram_api import FakeTelegram, Limits
+from tests.servers.telegram import FakeTelegram, Limits
 from tests.support.process import base_env, free_port, webhook_env
 from tests.support.redis_server import RedisServer
 

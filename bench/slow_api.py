@@ -24,7 +24,7 @@ import time
 
 from bench.streaming import TOKEN, spawn_bot
 from tests.servers.backends import FakeCromicle, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 SLOW_CHATS = 100_000  # first id of the slow chats; unrelated chats are 1, 2, 3
 PROBES = 3

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.servers.backends import FakeCromicle, Script
-from tests.servers.telegram_api import Call, FakeTelegram, Limits
+from tests.servers.telegram import Call, FakeTelegram, Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:BENCH-TOKEN"

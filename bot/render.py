@@ -44,10 +44,17 @@ _TRIMMED = frozenset(
     " \n\u00a0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u200b\u200c\u200d\u200e\u200f\u202f\u205f\u2800\u3000\ufeff"
 )
+# tdlib's is_empty_string also counts U+FFFC and the tag characters: a text of nothing but
+# these is empty ("message text is empty"), though they are not trimmed at the ends.
+_EMPTY = _TRIMMED | {"\ufffc"} | {chr(code) for code in range(0xE0000, 0xE0080)}
 # tdlib's clean_input_string: \r is dropped, other control characters become spaces, and
-# U+2028..U+202E and three combining vertical lines are removed.
+# U+2028..U+202E and three combining vertical lines are removed; in a text sent without
+# entities, a run of direction marks keeps its last and the others become U+200C.
 _DROPPED = frozenset("\r\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u0333\u033f\u030a")
-_NEEDS_CLEANING = re.compile(r"[\x00-\x09\x0b-\x1f\u2028-\u202e\u0333\u033f\u030a\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(
+    r"[\x00-\x09\x0b-\x1f\u2028-\u202e\u0333\u033f\u030a\ud800-\udfff\u200e\u200f]"
+)
+_MARK_RUN = re.compile("[\u200e\u200f]{2,}")
 _TG_HOST = re.compile(r"[A-Za-z0-9_-]+")
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]").fullmatch
 _HOST_LABEL = re.compile(r"(?!-)[\w-]{1,63}(?<!-)")
@@ -138,7 +145,7 @@ def visible(text: str, entities: Iterable[Entity] = ()) -> Rendered:
     ordered = sorted((e for e in entities if e.length > 0), key=lambda e: (e.offset, -e.length))
     if _NEEDS_CLEANING.search(text):
         text, ordered = _clean(text, ordered)
-    if all(char in _TRIMMED for char in text):
+    if all(char in _EMPTY for char in text):
         return Rendered("")
     end = len(text)
     while text[end - 1] in _TRIMMED:
@@ -182,7 +189,10 @@ def _clean(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
         start, stop = new_at.get(entity.offset, new), new_at.get(entity.end, new)
         if stop > start:
             moved.append(replace(entity, offset=start, length=stop - start))
-    return "".join(kept), moved
+    cleaned = "".join(kept)
+    if not entities:  # tdlib's replace_offending_characters; lengths do not change
+        cleaned = _MARK_RUN.sub(lambda run: "\u200c" * (len(run[0]) - 1) + run[0][-1], cleaned)
+    return cleaned, moved
 
 
 def telegram_url(url: str) -> str | None:

@@ -15,7 +15,7 @@ import pytest
 from bot.app import application
 from bot.config import Settings
 from tests.servers.backends import FakeCromicle, FakeOpenAI
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.redis_server import RedisServer, running_redis
 
 TOKEN = "123456:TEST-TOKEN"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conftest import BotFactory
 from tests.e2e.test_groups import GROUP, mention
 from tests.servers.backends import FakeCromicle, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 
 async def test_strangers_are_refused_in_private_with_their_id_and_ignored_in_groups(

@@ -8,7 +8,7 @@ from typing import Any
 from bot import texts
 from tests.conftest import BotFactory
 from tests.servers.backends import FakeCromicle, FakeOpenAI, Script
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 CHAT = 1001
 

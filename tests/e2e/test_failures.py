@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import BotFactory
 from tests.servers.backends import FakeCromicle, Script, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 CHAT = 1001
 

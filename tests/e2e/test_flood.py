@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import TOKEN, make_settings, running_bot
 from tests.servers.backends import FakeCromicle, Script
-from tests.servers.telegram_api import FakeTelegram, Limits
+from tests.servers.telegram import FakeTelegram, Limits
 
 WRITES = {"sendMessage", "editMessageText", "sendMessageDraft"}
 

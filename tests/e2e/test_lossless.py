@@ -10,7 +10,7 @@ import pytest
 
 from bot.render import MESSAGE_LIMIT, render, utf16_len
 from tests.servers.backends import FakeCromicle, Script
-from tests.servers.telegram_api import FakeTelegram, Limits
+from tests.servers.telegram import FakeTelegram, Limits
 from tests.support.process import base_env, start_bot
 
 PRIVATE, GROUP, SUPERGROUP = 1001, -2002, -1003003

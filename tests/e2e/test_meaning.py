@@ -13,7 +13,7 @@ from PIL import Image
 from bot import texts
 from tests.conftest import BotFactory
 from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 CHAT, GROUP, OTHER_GROUP = 1001, -100123, -100456
 

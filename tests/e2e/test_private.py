@@ -10,7 +10,7 @@ from bot import plan
 from bot.render import render
 from tests.conftest import BotFactory
 from tests.servers.backends import FakeCromicle, Script, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 CHAT = 1001
 

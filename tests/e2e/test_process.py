@@ -13,7 +13,7 @@ import aiohttp
 
 from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
 from tests.servers.proxy import FakeProxy
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.process import TOKEN, base_env, free_port, run_to_end, start_bot, webhook_env
 
 CHAT = 1001

@@ -18,7 +18,7 @@ import aiohttp
 from bot import texts
 from bot.replicas.shards import SHARDS, shard_of
 from tests.servers.backends import FakeCromicle, Script, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.process import BotProcess, base_env, free_port, run_to_end, start_bot
 from tests.support.redis_server import RedisServer
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.backends import FakeCromicle, FakeOpenAI, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.process import (
     TOKEN,
     base_env,

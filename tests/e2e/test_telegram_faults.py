@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.servers.backends import FakeCromicle, Script, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.process import base_env, free_port, start_bot, webhook_env
 from tests.support.updates import private_message
 

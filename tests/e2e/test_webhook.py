@@ -14,7 +14,7 @@ import pytest
 from yarl import URL
 
 from tests.servers.backends import FakeCromicle, echo_answer
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.process import BotProcess, base_env, free_port, start_bot, webhook_env
 from tests.support.updates import private_message
 

@@ -28,7 +28,7 @@ from bot.plan import AnswerPlan
 from bot.providers.base import BackendUnavailable, Chunk, FinishReason
 from bot.render import MESSAGE_LIMIT, render, utf16_len
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import FakeTelegram, Limits
+from tests.servers.telegram import FakeTelegram, Limits
 from tests.support.properties import SCALE
 from tests.support.virtual_time import run_virtual
 

@@ -19,7 +19,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import InputFile
 
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 if TYPE_CHECKING:
     from aiogram import Bot

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.servers.backends import FakeCromicle
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 TOKEN = "123456:TEST-TOKEN"
 

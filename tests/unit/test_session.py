@@ -9,7 +9,7 @@ from aiogram import Bot
 
 from bot.session import SkipUnreadableUpdates
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.unit.test_updates import TOKEN, message
 
 

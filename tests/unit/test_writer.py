@@ -17,7 +17,7 @@ from bot.pacing import WriteBudget
 from bot.plan import AnswerPlan, Ending
 from bot.providers.base import Chunk, FinishReason
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.virtual_time import run_virtual
 
 TOKEN = "123456:TEST-TOKEN"

@@ -45,13 +45,7 @@ from aiogram.types import (
 )
 
 from tests.servers.inprocess import InProcessSession
-from tests.servers.telegram_api import (
-    FakeTelegram,
-    Limits,
-    parse_markup,
-    telegram_normalise,
-    utf16_len,
-)
+from tests.servers.telegram import FakeTelegram, Limits, utf16_len
 
 TOKEN = "123456:TEST-TOKEN"
 CHAT = 42
@@ -259,41 +253,22 @@ async def test_entity_with_utf16_offsets_is_accepted(server: FakeTelegram, bot: 
     assert sent.entities[1].extract_from(text) == "hi"
 
 
-async def test_parse_modes(server: FakeTelegram, bot: Bot) -> None:
-    sent = await bot.send_message(CHAT, "<b>bold</b> &amp; <i>it</i>", parse_mode="HTML")
-    assert sent.text == "bold & it"
-    assert sent.entities is not None
-    assert [(e.type, e.offset, e.length) for e in sent.entities] == [
-        ("bold", 0, 4),
-        ("italic", 7, 2),
-    ]
-    sent = await bot.send_message(CHAT, "*hi* there\\!", parse_mode="MarkdownV2")
-    assert sent.text == "hi there!"
-    with pytest.raises(TelegramBadRequest, match="can't parse entities: Character '!'"):
-        await bot.send_message(CHAT, "hi there!", parse_mode="MarkdownV2")
-    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "*unbalanced", parse_mode="MarkdownV2")
-    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "<b>unclosed", parse_mode="HTML")
-    with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "<blink>x</blink>", parse_mode="HTML")
-    assert server.visible_texts(CHAT) == ["bold & it", "hi there!"]
-
-
-def test_markup_parser_uses_utf16_offsets() -> None:
-    text, entities = parse_markup("😀 *hi* [link](https://x.org/a\\)b)", "MarkdownV2")
-    assert text == "😀 hi link"
-    assert entities == [
-        {"type": "bold", "offset": 3, "length": 2},
-        {"type": "text_link", "offset": 6, "length": 4, "url": "https://x.org/a)b"},
-    ]
-    text, entities = parse_markup('<pre><code class="language-py">x = 1</code></pre>', "HTML")
-    assert (text, entities) == (
-        "x = 1",
-        [{"type": "pre", "offset": 0, "length": 5, "language": "py"}],
-    )
-    with pytest.raises(ValueError, match="Unmatched end tag"):
-        parse_markup("<b>x</i>", "HTML")
+@pytest.mark.parametrize("mode", ["HTML", "MarkdownV2", "Markdown"])
+async def test_a_parse_mode_is_refused_as_not_implemented(
+    server: FakeTelegram, bot: Bot, mode: str
+) -> None:
+    """The bot sends entities; a parse_mode would be shown as raw markup if let through."""
+    with pytest.raises(TelegramBadRequest, match="parse_mode is not implemented by FakeTelegram"):
+        await bot.send_message(CHAT, "<b>bold</b>", parse_mode=mode)
+    sent = await bot.send_message(CHAT, "plain")
+    with pytest.raises(TelegramBadRequest, match="parse_mode is not implemented"):
+        await bot.edit_message_text(
+            "*x*", chat_id=CHAT, message_id=sent.message_id, parse_mode=mode
+        )
+    with pytest.raises(TelegramBadRequest, match="parse_mode is not implemented"):
+        await bot.send_message_draft(CHAT, draft_id=1, text="_x_", parse_mode=mode)
+    assert server.visible_texts(CHAT) == ["plain"]
+    assert server.drafts(CHAT) == {}
 
 
 async def test_reply_to_missing_message(server: FakeTelegram, bot: Bot) -> None:
@@ -707,38 +682,6 @@ def test_in_process_session_on_virtual_time() -> None:
 # --------------------------------------------------------------------------- text normalisation
 
 
-def test_normalise_deletes_replaces_and_trims() -> None:
-    text = "  \r\n Hello\r\n world\x07!\u2028 \u00a0\u200b\t"
-    assert telegram_normalise(text) == ("Hello\n world !", [])
-    # only trimmable characters: nothing is left
-    assert telegram_normalise("\u200b\u00a0\u3000\ufeff\u2800 \n\r") == ("", [])
-    # a surrogate pair keeps its two UTF-16 units when a deleted character precedes it
-    text, entities = telegram_normalise("\r😀 x", [{"type": "bold", "offset": 4, "length": 1}])
-    assert (text, entities) == ("😀 x", [{"type": "bold", "offset": 3, "length": 1}])
-
-
-def test_normalise_moves_and_clips_entities() -> None:
-    raw = "\u00a0 \nbold text\r\n\u3000"
-    entities = [
-        {"type": "italic", "offset": 8, "length": 6},  # "text\r\n", clipped by the right trim
-        {"type": "bold", "offset": 3, "length": 4},
-        {"type": "underline", "offset": 12, "length": 1},  # only the "\r": dropped
-        {"type": "text_link", "offset": 13, "length": 2, "url": "https://x.org"},  # trimmed
-    ]
-    assert telegram_normalise(raw, entities) == (
-        "bold text",
-        [
-            {"type": "bold", "offset": 0, "length": 4},
-            {"type": "italic", "offset": 5, "length": 4},
-        ],
-    )
-    # the left trim stops at the first entity, even if that entity starts with a space
-    assert telegram_normalise("  hi", [{"type": "bold", "offset": 1, "length": 3}]) == (
-        " hi",
-        [{"type": "bold", "offset": 0, "length": 3}],
-    )
-
-
 async def test_sent_and_edited_text_is_normalised(server: FakeTelegram, bot: Bot) -> None:
     sent = await bot.send_message(
         CHAT,
@@ -748,8 +691,11 @@ async def test_sent_and_edited_text_is_normalised(server: FakeTelegram, bot: Bot
     assert sent.text == "bold text"
     assert sent.entities is not None
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4)]
-    html = await bot.send_message(CHAT, "\n<b>hi</b>\u200b\n", parse_mode="HTML")
-    assert html.text == "hi"
+    bold = await bot.send_message(
+        CHAT, "\nhi\u200b\n", entities=[MessageEntity(type="bold", offset=1, length=2)]
+    )
+    assert bold.text == "hi"
+    assert [(e.type, e.offset, e.length) for e in bold.entities or []] == [("bold", 0, 2)]
     edited = await bot.edit_message_text(
         "\r\nbold\ttext \u2029", chat_id=CHAT, message_id=sent.message_id
     )
@@ -773,6 +719,44 @@ async def test_not_modified_compares_normalised_text(server: FakeTelegram, bot: 
             message_id=sent.message_id,
             entities=[MessageEntity(type="bold", offset=5, length=1)],  # on "\r": dropped
         )
+
+
+async def test_what_tdlib_removes_is_gone_from_the_sent_message(
+    server: FakeTelegram, bot: Bot
+) -> None:
+    """The three combining vertical lines go, and an entity over one shrinks with it."""
+    sent = await bot.send_message(
+        CHAT, "A\u030ab\u0333c\u033f!", entities=[MessageEntity(type="bold", offset=2, length=4)]
+    )
+    assert sent.text == "Abc!"
+    assert [(e.type, e.offset, e.length) for e in sent.entities or []] == [("bold", 1, 2)]
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text(
+            "Ab\u0333c!",
+            chat_id=CHAT,
+            message_id=sent.message_id,
+            entities=[MessageEntity(type="bold", offset=1, length=3)],
+        )
+    # a text of U+FFFC and tag characters only is empty, as tdlib's is_empty_string says
+    with pytest.raises(TelegramBadRequest, match="message text is empty"):
+        await bot.send_message(CHAT, "\ufffc \U000e0041")
+    # without entities a run of direction marks keeps its last; the others become U+200C
+    marks = await bot.send_message(CHAT, "a\u200e\u200f\u200eb")
+    assert marks.text == "a\u200c\u200c\u200eb"
+    assert server.visible_texts(CHAT) == ["Abc!", "a\u200c\u200c\u200eb"]
+
+
+async def test_a_lone_surrogate_is_not_utf8(server: FakeTelegram) -> None:
+    """JSON can carry "\\ud800"; Telegram refuses such text instead of failing inside."""
+    status, body = await raw_post(
+        server, f"/bot{TOKEN}/sendMessage", json={"chat_id": CHAT, "text": "a\ud800b"}
+    )
+    assert (status, body["description"]) == (400, "Bad Request: strings must be encoded in UTF-8")
+    reply = await server.dispatch(TOKEN, "sendMessage", {"chat_id": str(CHAT), "text": "\udc00"})
+    assert reply.status == 400
+    assert json.loads(reply.body)["description"] == "Bad Request: strings must be encoded in UTF-8"
+    assert server.bot_messages(CHAT) == []
+    assert server.internal_errors == []
 
 
 async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
@@ -799,7 +783,9 @@ async def test_text_refusal_counters(server: FakeTelegram, bot: Bot) -> None:
             CHAT, "hi", entities=[MessageEntity(type="bold", offset=1, length=2)]
         )
     with pytest.raises(TelegramBadRequest, match="can't parse entities"):
-        await bot.send_message(CHAT, "<b>hi", parse_mode="HTML")
+        await bot.send_message(
+            CHAT, "😀", entities=[MessageEntity(type="bold", offset=1, length=1)]
+        )
     assert server.entity_refusals == 2
     # injected errors are not the bot's fault and are not counted
     server.fail_next(
@@ -968,11 +954,6 @@ async def test_text_link_urls_are_checked(server: FakeTelegram, bot: Bot) -> Non
             CHAT, "link", entities=[MessageEntity(type="text_link", offset=0, length=4, url=url)]
         )
         assert sent.entities is not None and sent.entities[0].url == url
-    # the markup parsers drop a link Telegram would refuse and keep its text
-    sent = await bot.send_message(CHAT, "[guide](./docs/guide.md)", parse_mode="MarkdownV2")
-    assert (sent.text, sent.entities) == ("guide", None)
-    sent = await bot.send_message(CHAT, '<a href="https://x.org">x</a>', parse_mode="HTML")
-    assert sent.entities is not None and sent.entities[0].type == "text_link"
 
 
 async def test_foreign_messages_take_ids(server: FakeTelegram, bot: Bot) -> None:
