@@ -278,7 +278,13 @@ class StreamReader:
             if event.data.strip() == DONE:
                 self.done = True
                 return
-            for delta in _read_events(event, backend=self.backend, url=self.url):
+            try:
+                deltas = _read_events(event, backend=self.backend, url=self.url)
+            except BackendError:
+                if self.finished is None:
+                    raise
+                continue  # the answer is complete: trouble after it changes nothing
+            for delta in deltas:
                 if delta.usage is not None:
                     self.usage = delta.usage
                 if self.finished is not None:
