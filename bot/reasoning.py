@@ -13,12 +13,16 @@ thoughts only if (1) it is the first `</think>` outside Markdown code, (2) no `<
 before it anywhere in the text, and (3) the server had not already sent thinking of its own
 (`Reasoning`). So a model that writes about the tags (in code spans or fences, or after
 showing an opening tag) is left alone, and an answer with one bare `</think>` in prose is
-read as closed thoughts: that is what R1-style templates produce.
+read as closed thoughts: that is what R1-style templates produce. Code is followed the way
+Markdown opens it: a run of backticks opens code, a run of the same length closes it; a stray
+backtick therefore keeps every later tag a mention (the safe side: nothing is hidden). Only
+the first closing tag counts; later ones are answer text.
 
 After a closing tag the blank lines before the answer are dropped. A text that could still
-become a tag is held back until it is known (a lone `<` is never shown and then taken back),
-never more than the tag's length, and released at the end of the stream or before a
-`FinishReason`.
+become a tag is held back until it is known (a lone `<` is never shown and then taken back):
+never more than the tag's length (plus, at the very start, the whitespace before a possible
+`<think>`), released as text once it cannot be a tag, and at the end of the stream or before
+a `FinishReason` at the latest.
 """
 
 from __future__ import annotations
