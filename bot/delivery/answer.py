@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot import texts
 from bot.plan import AnswerPlan, Ending
-from bot.providers.base import BackendError
+from bot.providers.base import BackendError, Usage
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ class DeliveryReport:
     """False when Telegram made it impossible to show the answer (bot blocked, chat gone)."""
     first_visible: float | None = None
     """Seconds from the start until the first text was on screen (None: never)."""
+    usage: Usage | None = None
+    """Tokens the backend says the answer cost (None: it did not say)."""
 
 
 @dataclass(eq=False)
@@ -61,6 +63,7 @@ class RunningAnswer:
     reader: asyncio.Task[None] | None = None
     writer: asyncio.Task[None] | None = None
     on_visible: Callable[[], Awaitable[None]] | None = None
+    usage: Usage | None = None
 
     def poke(self, *, urgent: bool = False) -> None:
         """Something changed; `urgent` when it may raise the write's priority (an end)."""
@@ -89,4 +92,5 @@ class RunningAnswer:
             message_ids=plan.message_ids(),
             delivered=not plan.gave_up and plan.finished,
             first_visible=visible,
+            usage=self.usage,
         )

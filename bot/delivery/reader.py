@@ -1,5 +1,9 @@
 """The backend's stream -> the plan's events, for one answer.
 
+The finish reason ends the visible answer at once; the stream is then read on only for a
+usage report, which some servers send after it (and some never), so the user never waits
+for the bookkeeping.
+
 Whatever the stream does (ends, fails, stalls past BACKEND_MAX_ANSWER_SECONDS, raises a bug),
 the plan hears exactly one ending, so the writer always knows when it is done. The stream is
 closed here, once, whatever happens (its HTTP response is released).
@@ -21,6 +25,7 @@ from bot.providers.base import (
     FinishReason,
     Reasoning,
     ThinkingClosed,
+    Usage,
 )
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,11 @@ async def read(answer: RunningAnswer, chunks: Stream, max_seconds: float) -> Non
     try:
         async with deadline, aclosing(chunks):
             async for chunk in chunks:
+                if isinstance(chunk, Usage):
+                    answer.usage = chunk
+                    continue
+                if plan.ended:
+                    continue  # after the finish only usage counts
                 if isinstance(chunk, str):
                     if answer.first_chunk is None:
                         answer.first_chunk = loop.time()
@@ -47,8 +57,9 @@ async def read(answer: RunningAnswer, chunks: Stream, max_seconds: float) -> Non
                         answer.first_chunk = loop.time()
                     plan.add_reasoning(chunk.text)
                 elif isinstance(chunk, FinishReason):
-                    if chunk.reason == "length":
-                        ending = Ending.LENGTH
+                    ending = Ending.LENGTH if chunk.reason == "length" else Ending.COMPLETE
+                    plan.end(ending)
+                    answer.poke(urgent=True)
                     continue
                 elif isinstance(chunk, Note):
                     plan.add_note(chunk.text)
@@ -56,22 +67,33 @@ async def read(answer: RunningAnswer, chunks: Stream, max_seconds: float) -> Non
                 elif isinstance(chunk, ThinkingClosed):
                     plan.thinking_closed()
                 else:
-                    continue  # usage, tool-call pieces: not for the chat
+                    continue  # tool-call pieces: not for the chat
                 answer.poke()
-        plan.end(ending)
+        if not plan.ended:
+            plan.end(ending)
     except TimeoutError:
+        if plan.ended:
+            return  # the answer was whole; only its usage report was late
         if deadline.expired():
             plan.end(Ending.TIMED_OUT)
         else:  # a provider let a bare timeout through
             answer.error = BackendTimeout("the backend timed out")
             plan.end(Ending.FAILED, answer.error.reason)
     except BackendError as exc:
+        if plan.ended:
+            log.debug("chat %s: backend failed after the finish: %s", answer.chat_id, exc.reason)
+            return
         answer.error = exc
         plan.end(Ending.FAILED, exc.reason)
     except asyncio.CancelledError:
         if not plan.ended:
             raise
     except Exception as exc:  # a provider bug must still end in an honest message
+        if plan.ended:
+            log.warning(
+                "chat %s: backend stream failed after the finish", answer.chat_id, exc_info=True
+            )
+            return
         log.exception("backend stream failed in chat %s", answer.chat_id)
         answer.error = BackendError(f"backend failed: {exc!r}")
         plan.end(Ending.FAILED, answer.error.reason)
