@@ -500,6 +500,60 @@ def quote_block(header: str, body: str, *, expandable: bool = True) -> Rendered:
     return visible(f"{head.text}\n{inner.text}", entities)
 
 
+def thoughts_block(header: str, markdown: str, limit: int) -> Rendered:
+    """A bold header line above one expandable blockquote: a model's thoughts, as Markdown.
+
+    The quote shows the rendered end of `markdown`: at most `limit` UTF-16 units of it, led by
+    "…" when cut (at a character boundary a reader sees as one, reopening a code block the cut
+    falls inside), and the rendering too stays within `limit` units. Telegram allows no
+    blockquote inside a blockquote, so quotes in the thoughts keep their text but not their
+    entity; bold, italic, code, pre and links stay.
+    """
+    head = visible(header)
+    units = limit
+    while True:
+        body = render(_thoughts_tail(markdown, units))
+        if body.size <= limit or units <= 1:
+            break
+        units -= max(1, body.size - limit)  # list markers or a table's padding made it grow
+    bold = Entity("bold", 0, head.size)
+    if body.empty:
+        return visible(head.text, (bold,))
+    start = head.size + 1
+    entities = [bold, Entity("expandable_blockquote", start, body.size)]
+    entities += (
+        replace(entity, offset=entity.offset + start)
+        for entity in body.entities
+        if entity.type not in _QUOTES
+    )
+    return visible(f"{head.text}\n{body.text}", entities)
+
+
+_QUOTES = ("blockquote", "expandable_blockquote")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
+
+
+def _thoughts_tail(markdown: str, limit: int) -> str:
+    """`tail(markdown, limit)`, with the opener of a code fence the cut falls inside."""
+    end = tail(markdown, limit)
+    if end == markdown:
+        return end
+    dropped = markdown[: len(markdown) - len(end) + 1]
+    if "```" not in dropped and "~~~" not in dropped:
+        return end
+    opener: tuple[str, str] | None = None  # (marker, whole line) of the fence left open
+    for match in _FENCE_LINE.finditer(dropped):
+        marker, rest = match.groups()
+        if opener is None:
+            if not (marker[0] == "`" and "`" in rest):
+                opener = (marker, match.group().strip())
+        elif marker[0] == opener[0][0] and len(marker) >= len(opener[0]) and not rest.strip():
+            opener = None
+    if opener is None or dropped.endswith(opener[1]):
+        return end
+    return f"…\n{opener[1]}\n{end[1:]}"
+
+
 def tail(text: str, limit: int) -> str:
     """The end of `text` within `limit` UTF-16 units, led by an ellipsis when cut."""
     if utf16_len(text) <= limit:
