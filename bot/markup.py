@@ -67,7 +67,6 @@ _BREAKS = ("SoftBreak", "HardBreak")
 _ACTIVE = re.compile(rb"[*`\[\]<>!\\$~|&]")
 """Characters of a URL that Markdown may read as markup; `_` is checked on its own."""
 _DELIMITERS = (b"*", b"_", b"~")
-_UNDERSCORE = ord("_")
 _EMPHASIS = {"Start": "Emphasis"}
 _STRONG = {"Start": "Strong"}
 _STRIKE = {"Start": "Strikethrough"}
@@ -367,11 +366,12 @@ class _Scan:
             not data[end - 1 : end].isalnum() and data[end : end + 1] in _DELIMITERS
         ):
             return False
-        return all(
-            data[at - 1 : at].isalnum() and data[at + 1 : at + 2].isalnum()
-            for at in range(start, end)
-            if data[at] == _UNDERSCORE
-        )
+        at = data.find(b"_", start, end)
+        while at >= 0:
+            if not (data[at - 1 : at].isalnum() and data[at + 1 : at + 2].isalnum()):
+                return False  # `/_a_` could be emphasis
+            at = data.find(b"_", at + 1, end)
+        return True
 
     def _content(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
         """Byte ranges of [start, end) without the container markers (`> `, indentation) that
