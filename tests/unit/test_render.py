@@ -419,6 +419,18 @@ def test_cut_does_not_break_a_link() -> None:
     assert "example" not in render(head).text + render(rest).text
 
 
+@pytest.mark.parametrize(
+    "atom",
+    ["https://example.org/files/my_report_v2_final.pdf", "\\( a_1 + b_2 + c_3 + d_4 \\)"],
+)
+def test_cut_does_not_break_a_bare_url_or_a_formula(atom: str) -> None:
+    for shift in range(0, len(atom), 3):  # wherever the page's end falls on it
+        before = MESSAGE_LIMIT - 8 - len(atom) + shift
+        text = ("word " * 1000)[: before - 1] + " " + atom + " tail" * 300
+        cut = cut_page(text)
+        assert atom in cut.head or atom in cut.reopen + text[cut.at :], shift
+
+
 def test_a_code_block_cut_in_two_is_closed_and_reopened() -> None:
     text = "Intro\n\n```python\n" + "print(1)\n" * 1000 + "```\nafter"
     cut = cut_page(text)
@@ -560,6 +572,7 @@ def test_pages_fit_and_lose_nothing(source: str) -> None:
 
 @examples(100)
 @given(st.lists(st.one_of(WORDS, SYNTAX), max_size=80).map("".join), st.integers(1, 400))
+@example("#", 1)  # an empty heading is its symbol: wider than the one unit allowed
 def test_thoughts_stay_within_their_limit_in_one_quote(markdown: str, limit: int) -> None:
     block = thoughts_block("Thoughts", markdown, limit)
     quotes = [e for e in block.entities if e.type in ("blockquote", "expandable_blockquote")]
