@@ -106,13 +106,32 @@ class Source:
     """The events hold maths (`$x$`, `$$x$$`)."""
     tasks: bool = False
     """The events hold task list boxes."""
-    to_original: list[int] | None = None
-    """For each UTF-8 byte offset of `text` (and its end), the byte offset in `original`;
-    None when `text` is `original`."""
+    to_original: Shifts | None = None
+    """UTF-8 byte offsets of `text` -> those of `original`; None when `text` is `original`."""
 
     def original_bytes(self, offset: int) -> int:
         """The byte offset in `original` of byte `offset` of `text`."""
-        return offset if self.to_original is None else self.to_original[offset]
+        return offset if self.to_original is None else self.to_original(offset)
+
+
+class Shifts:
+    """Byte offsets in an edited text -> in the text before the edits.
+
+    A table per byte would cost an allocation per byte on every render; the edits are few,
+    so an offset is found by bisection among them."""
+
+    def __init__(self, edits: list[tuple[int, int, int, int]]) -> None:
+        self.edits = edits  # (new start, new end, old start, old end), in order
+        self.starts = [edit[0] for edit in edits]
+
+    def __call__(self, offset: int) -> int:
+        index = bisect_right(self.starts, offset) - 1
+        if index < 0:
+            return offset
+        _, new_end, old_start, old_end = self.edits[index]
+        if offset < new_end:
+            return old_start  # an inserted backslash or a placeholder: where it stands
+        return old_end + offset - new_end
 
 
 def read(markdown: str) -> Source:
@@ -123,7 +142,8 @@ def read(markdown: str) -> Source:
     raw = markdown.encode()
     escapes: set[int] = set()
     spans: dict[int, tuple[int, Span]] = {}  # start -> (end, span), byte offsets in `raw`
-    text, data, to_raw = markdown, raw, None
+    text, data = markdown, raw
+    to_raw: Shifts | None = None
     placeholders: dict[str, Span] = {}
     in_place: tuple[tuple[int, int, Span], ...] = ()
     for _ in range(len(raw) + 2):  # every pass adds an edit; the bound is a backstop
@@ -136,7 +156,7 @@ def read(markdown: str) -> Source:
                 for found in found_spans
             )
             break
-        back = _identity if to_raw is None else to_raw.__getitem__
+        back = _identity if to_raw is None else to_raw
         escapes.update(back(at) for at in found_escapes)
         for found in found_spans:
             if found.in_place:
@@ -167,7 +187,7 @@ def _span(kind: Kind, content: str, source: str) -> Span:
 
 def _apply(
     raw: bytes, markdown: str, escapes: set[int], spans: dict[int, tuple[int, Span]]
-) -> tuple[bytes, list[int], dict[str, Span]]:
+) -> tuple[bytes, Shifts, dict[str, Span]]:
     """`raw` with a backslash before each escaped byte and each span replaced by a placeholder;
     the offset table back to `raw`, and the placeholders."""
     free = (chr(code) for code in _PLACEHOLDERS if chr(code) not in markdown)
@@ -184,16 +204,16 @@ def _apply(
     edits += [(at, at, b"\\") for at in escapes if not _inside(at, covered)]
     edits.sort()
     parts: list[bytes] = []
-    to_raw: list[int] = []
-    cursor = 0
+    shifts: list[tuple[int, int, int, int]] = []
+    cursor = new = 0
     for start, end, replacement in edits:
         parts += (raw[cursor:start], replacement)
-        to_raw += range(cursor, start)
-        to_raw += [start] * len(replacement)
+        new += start - cursor
+        shifts.append((new, new + len(replacement), start, end))
+        new += len(replacement)
         cursor = end
     parts.append(raw[cursor:])
-    to_raw += range(cursor, len(raw) + 1)
-    return b"".join(parts), to_raw, placeholders
+    return b"".join(parts), Shifts(shifts), placeholders
 
 
 def _inside(at: int, ranges: list[tuple[int, int]]) -> bool:

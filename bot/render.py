@@ -511,11 +511,10 @@ def thoughts_block(header: str, markdown: str, limit: int) -> Rendered:
     """
     head = visible(header)
     units = limit
-    while True:
-        body = render(_thoughts_tail(markdown, units))
-        if body.size <= limit or units <= 1:
-            break
-        units -= max(1, body.size - limit)  # list markers or a table's padding made it grow
+    body = render(_thoughts_tail(markdown, units)) if units > 0 else Rendered("")
+    while body.size > limit:  # a heading's symbol, list markers or a table's padding
+        units -= max(1, body.size - limit)
+        body = render(_thoughts_tail(markdown, units)) if units > 0 else Rendered("")
     bold = Entity("bold", 0, head.size)
     if body.empty:
         return visible(head.text, (bold,))
@@ -599,12 +598,18 @@ def cut_page(markdown: str, limit: int = MESSAGE_LIMIT, *, plain: bool = False) 
         end = max(1, min(cut.at - 1, cut.at - (shown - limit) // 2))  # rendering grew it
 
 
+_LOOKAHEAD = 1000
+"""Characters past a page's end read to see the inline markup it falls inside."""
+
+
 def _cut_within(markdown: str, end: int, *, plain: bool) -> Cut:
     """The best cut at or before `end` (an index into `markdown`)."""
     if end >= len(markdown):
         return Cut(markdown, len(markdown))
-    window = markdown[:end]
-    places = _Places(window)
+    # Read on to the end of the paragraph (a little way at most), so that a link, code span,
+    # URL or formula the page's end falls inside is seen whole and not cut.
+    paragraph_end = markdown.find("\n\n", end, end + _LOOKAHEAD)
+    places = _Places(markdown[: paragraph_end if paragraph_end >= 0 else end + _LOOKAHEAD])
     floor = end // 2
     fence_start, body = places.fence_body(end)
     if fence_start <= floor < body < end:
