@@ -168,6 +168,9 @@ def read(markdown: str) -> Source:
             spans[first] = (last, _span(found.kind, content.decode(), raw[first:last].decode()))
         data, to_raw, placeholders = _apply(raw, markdown, escapes, spans)
         text = data.decode()
+        # Let this parse's thousand objects go before the next one is made: held together,
+        # they push the garbage collector into collecting on every render.
+        del events, scan, found_spans
     else:
         events = tuple(pyromark.events_with_range(text, options=OPTIONS))
         scan = _Scan(data, events)
