@@ -13,7 +13,8 @@ only the markup the model meant:
 - Bare URLs (GFM's extended autolinks: `https://…`, `www.…`) and `\\( \\)` / `\\[ \\]` maths
   are each replaced by one placeholder character, so that no Markdown rule reaches inside
   them (`https://x.org/_a_` would lose its underscores); the renderer shows them as a link or
-  as code.
+  as code. A URL without characters Markdown could read (most of them) is left in place
+  instead: the parse is the same, and saves a second one.
 
 Each rewrite can change how the rest parses (an escaped `<` can expose a paragraph), so
 `read` parses again until nothing is left to rewrite. Every pass adds an escape or widens the
