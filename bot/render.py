@@ -22,21 +22,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-import pyromark
-import telegramify_markdown
 from aiogram.types import MessageEntity
+from telegramify_markdown.config import RenderConfig
+from telegramify_markdown.converter import EventWalker
+
+from bot.markup import Event, Source, Span, read
 
 MESSAGE_LIMIT = 4096
 """Telegram's limit on a message's text, in UTF-16 code units after entity parsing
 (Bot API `sendMessage`: "1-4096 characters after entities parsing")."""
 
-_OPTIONS = (
-    pyromark.Options.ENABLE_TABLES
-    | pyromark.Options.ENABLE_STRIKETHROUGH
-    | pyromark.Options.ENABLE_TASKLISTS
-    | pyromark.Options.ENABLE_MATH
-)
-"""The Markdown dialect telegramify-markdown parses; cut points are found in the same one."""
+BOX_OPEN = "\u2610"  # ☐
+BOX_DONE = "\u2611"  # ☑
+"""How task list items show: `- [ ] open` and `- [x] done`."""
 
 # Telegram (tdlib's fix_formatted_text) trims spaces and newlines at both ends of a message;
 # the Bot API also treats these Unicode spaces as empty there.
@@ -57,7 +55,9 @@ _NEEDS_CLEANING = re.compile(
 _MARK_RUN = re.compile("[\u200e\u200f]{2,}")
 _TG_HOST = re.compile(r"[A-Za-z0-9_-]+")
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]").fullmatch
-_HOST_LABEL = re.compile(r"(?!-)[\w-]{1,63}(?<!-)")
+_HOST = re.compile(r"(?:(?!-)[\w-]{1,63}(?<!-)\.)+(?!-)[\w-]{1,63}(?<!-)")
+"""Dot-separated labels of word characters and inner hyphens, 63 at most each."""
+_SPACE = re.compile(r"\s")
 
 
 def utf16_len(text: str) -> int:
@@ -203,7 +203,7 @@ def telegram_url(url: str) -> str | None:
     and other schemes are refused by Telegram, which would reject the whole message.
     """
     url = url.strip()
-    if not url or any(char.isspace() for char in url):
+    if not url or _SPACE.search(url):
         return None
     lowered = url.lower()
     if lowered.startswith("tg:"):
@@ -228,8 +228,7 @@ def telegram_url(url: str) -> str | None:
     host = parts.hostname or ""
     if host.startswith("[") or ":" in host:
         return url  # an IPv6 literal
-    labels = host.split(".")
-    if len(labels) < 2 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+    if "." not in host or not _HOST.fullmatch(host):
         return None
     return url
 
@@ -238,88 +237,265 @@ def render(markdown: str, *, plain: bool = False) -> Rendered:
     """Markdown -> what Telegram shows; `plain` shows the source text as it is."""
     if plain:
         return visible(markdown)
-    source = show_html_as_text(markdown)
-    text, raw_entities = telegramify_markdown.convert(source, latex_escape=False)
+    source = read(markdown)
+    config = RenderConfig.isolated()
+    config.markdown_symbol.task_completed = BOX_DONE
+    config.markdown_symbol.task_uncompleted = BOX_OPEN
+    text, converted, _ = EventWalker(config, source.text).walk(_for_walker(source))
     entities = []
-    for raw in raw_entities:
-        entity = _entity(raw.to_dict())
+    for raw in converted:
+        entity = _entity(raw.type, raw.offset, raw.length, raw.url, raw.language)
         if entity is not None:
             entities.append(entity)
     return visible(text, entities)
 
 
-def _entity(fields: dict[str, Any]) -> Entity | None:
+def _entity(
+    kind: str, offset: int, length: int, url: str | None, language: str | None
+) -> Entity | None:
     """The converter's entity as ours; a link Telegram would refuse loses only its link."""
-    kind = str(fields["type"])
-    url = fields.get("url")
     if kind == "text_link":
-        url = telegram_url(str(url or ""))
+        url = telegram_url(url or "")
         if url is None:
             return None
-    language = fields.get("language")
+    elif kind == "custom_emoji":
+        return None  # needs an id the converter does not pass on, and a bot Telegram allows
     return Entity(
         kind,
-        int(fields["offset"]),
-        int(fields["length"]),
+        offset,
+        length,
         url=url if kind == "text_link" else None,
-        language=str(language) if language and kind == "pre" else None,
+        language=language or None if kind == "pre" else None,
     )
 
 
-def show_html_as_text(markdown: str) -> str:
-    """Escape the `<` of every inline HTML tag and HTML block, so that it is shown as text.
+def _for_walker(source: Source) -> tuple[Event, ...]:
+    """The parser's events as telegramify-markdown's walker should see them: bare URLs as
+    links, maths as code, task boxes that differ, `||spoilers||`."""
+    if not (
+        source.placeholders
+        or source.in_place
+        or source.maths
+        or source.tasks
+        or "||" in source.text
+    ):
+        return source.events
+    return _Rewrite(source).events()
 
-    CommonMark reads `List<String>` or `if x<y and y>z` as HTML, and an HTML block swallows
-    text up to the next blank line; Telegram cannot show HTML, so the converter would drop it
-    all. Escaping can expose new HTML (a line that now continues a paragraph), so this repeats
-    until none is left; every pass escapes at least one `<`, so it ends.
+
+_SPOILER = re.compile(r"\|\|(?=[^\s|])(.+?)(?<=\S)\|\|", re.DOTALL)
+"""`||hidden||`: Telegram's spoiler. The bars must hug the text, so `a || b || c` stays."""
+_BREAKS = ("SoftBreak", "HardBreak")
+_INLINE_ENDS = ("Emphasis", "Strong", "Strikethrough", "Link", "Image")
+
+
+class _Rewrite:
+    """Rewrites one message's events for the walker (see `_for_walker`).
+
+    It runs on every render of a streamed answer that has a URL or maths, so events that need
+    nothing pass through one short loop untouched.
     """
-    return _escape(markdown, _html_escapes(markdown))
 
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.spans = source.placeholders
+        self.in_place = list(source.in_place)
+        self.in_place.reverse()  # the next one last
+        marks = "".join(source.placeholders)
+        self.placeholders = re.compile(f"([{marks}])") if marks else None
+        spoilers = "||" in source.text
+        if marks or spoilers:
+            self.marks: re.Pattern[str] | None = re.compile(
+                "|".join(([f"[{marks}]"] if marks else []) + ([r"\|\|"] if spoilers else []))
+            )
+        else:
+            self.marks = None
+        self.out: list[Event] = []
+        self.in_cell = False  # a table is shown as code: no links, maths inline
+        self.inline_only = False  # in a heading or a table cell: display maths goes inline
+        self.break_next = False  # display maths inside a paragraph ends its line
 
-def _html_escapes(markdown: str) -> set[int]:
-    """Indices of the characters of `markdown` that `show_html_as_text` escapes."""
-    marked: set[int] = set()
-    if "<" not in markdown:
-        return marked
-    current = markdown
-    while True:
-        data = current.encode()
-        starts = []
-        for event, span in _events(current):
-            if not isinstance(event, dict):
+    def events(self) -> tuple[Event, ...]:
+        events, out, marks = self.source.events, self.out, self.marks
+        ordered: list[bool] = []  # the open lists, innermost last
+        headings = cells = 0
+        code = False
+        index = 0
+        while index < len(events):
+            item = events[index]
+            index += 1
+            event = item[0]
+            if event.__class__ is str:
+                if event in _BREAKS:
+                    self.break_next = False
+                out.append(item)
+            elif "Text" in event:
+                value = event["Text"]
+                if code:
+                    out.append(({"Text": self._source_form(value)}, item[1]) if marks else item)
+                elif (
+                    self.break_next
+                    or (marks is not None and marks.search(value))
+                    or (self.in_place and self.in_place[-1][0] < item[1]["end"])
+                ):
+                    self._text(value, item[1])
+                else:
+                    out.append(item)
+            elif "Start" in event:
+                tag = event["Start"]
+                if tag.__class__ is dict:
+                    name = next(iter(tag))
+                    if name == "List":
+                        ordered.append(tag["List"] is not None)
+                    elif name == "Heading":
+                        headings += 1
+                    elif name == "CodeBlock":
+                        code = True
+                elif tag == "TableCell":
+                    cells += 1
+                elif tag == "Paragraph":
+                    alone = self._display_alone(events, index)
+                    if alone is not None:
+                        self._code_block(alone, item[1])
+                        index += 2
+                        continue
+                self.in_cell, self.inline_only = cells > 0, cells + headings > 0
+                self._inline(item)
+            elif "End" in event:
+                tag = event["End"]
+                if tag.__class__ is dict:
+                    name = next(iter(tag))
+                    if name == "List":
+                        ordered.pop()
+                    elif name == "Heading":
+                        headings -= 1
+                elif tag == "CodeBlock":
+                    code = False
+                elif tag == "TableCell":
+                    cells -= 1
+                self.in_cell, self.inline_only = cells > 0, cells + headings > 0
+                if tag not in _INLINE_ENDS:
+                    self.break_next = False
+                out.append(item)
+            elif "InlineMath" in event:
+                self._span(Span("math", event["InlineMath"]), item[1])
+            elif "DisplayMath" in event:
+                self._span(Span("display", event["DisplayMath"]), item[1])
+            elif "TaskListMarker" in event and ordered and ordered[-1]:
+                # The walker puts a box in place of the list marker; a number should stay.
+                box = BOX_DONE if event["TaskListMarker"] else BOX_OPEN
+                self._inline(({"Text": f"{box} "}, item[1]))
+            else:
+                self._inline(item)
+        return tuple(out)
+
+    def _inline(self, item: Event) -> None:
+        """Append inline content, first ending the line of a display formula before it."""
+        if self.break_next:
+            self.break_next = False
+            self.out.append(("SoftBreak", item[1]))
+        self.out.append(item)
+
+    def _text(self, text: str, span: Any) -> None:
+        """Text with its spans (URLs, maths) and spoilers made into the events they need."""
+        place = self.in_place
+        if place and place[-1][0] < span["end"]:
+            data = text.encode()  # a Text event with a span in place is its source as is
+            cursor = span["start"]
+            while place and place[-1][0] < span["end"]:
+                start, end, value = place.pop()
+                self._spoilers(data[cursor - span["start"] : start - span["start"]].decode(), span)
+                self._span(value, span)
+                cursor = end
+            text = data[cursor - span["start"] :].decode()
+        self._spoilers(text, span)
+
+    def _spoilers(self, text: str, span: Any) -> None:
+        if "||" in text and not self.in_cell:
+            cursor = 0
+            for match in _SPOILER.finditer(text):
+                self._pieces(text[cursor : match.start()], span)
+                self._inline(({"InlineHtml": "<tg-spoiler>"}, span))
+                self._pieces(match.group(1), span)
+                self._inline(({"InlineHtml": "</tg-spoiler>"}, span))
+                cursor = match.end()
+            text = text[cursor:]
+        self._pieces(text, span)
+
+    def _pieces(self, text: str, span: Any) -> None:
+        """Text with its placeholders turned back into what they stand for."""
+        parts = self.placeholders.split(text) if self.placeholders else (text,)
+        for part in parts:
+            if part in self.spans:
+                self._span(self.spans[part], span)
                 continue
-            if "InlineHtml" in event or "Html" in event:
-                at = data.find(b"<", span["start"], span["end"])
-                if at >= 0:
-                    starts.append(at)
-            elif "InlineMath" in event and data[span["end"] : span["end"] + 1].isdigit():
-                # `$10 and $20` is two prices, not math (the converter's rule too): its text,
-                # HTML included, must be read as Markdown.
-                starts += [span["start"], span["end"] - 1]
-        if not starts:
-            return marked
-        to_char, to_raw = _char_index(current, len(data)), _raw_index(markdown, marked)
-        marked.update(to_raw[to_char(at)] for at in starts)
-        current = _escape(markdown, marked)
+            if self.break_next:
+                part = part.lstrip(" \t")  # noqa: PLW2901 - the line starts after the formula
+            if part:
+                self._inline(({"Text": part}, span))
+
+    def _span(self, value: Span, span: Any) -> None:
+        if value.kind == "url":
+            if self.in_cell:
+                self._inline(({"Text": value.text}, span))
+                return
+            link = {"link_type": "Autolink", "dest_url": value.target, "title": "", "id": ""}
+            self._inline(({"Start": {"Link": link}}, span))
+            self.out += [({"Text": value.text}, span), ({"End": "Link"}, span)]
+        elif value.kind == "math" or self.inline_only:
+            content = " ".join(value.text.split("\n")).strip()
+            if content:
+                self._inline(({"Code": content}, span))
+        else:
+            self._display(value.text, span)
+
+    def _display(self, content: str, span: Any) -> None:
+        """Display maths inside a paragraph: a code block on lines of its own."""
+        out = self.out
+        if out and out[-1][0].__class__ is dict and "Text" in out[-1][0]:
+            event, place = out.pop()
+            before = event["Text"].rstrip(" \t")
+            if before:
+                out.append(({"Text": before}, place))
+        last = out[-1][0] if out else None
+        if last is not None and not (last.__class__ is str or _line_start(last)):
+            out.append(("SoftBreak", span))
+        self.break_next = False
+        self._code_block(content, span)
+        self.break_next = True
+
+    def _code_block(self, content: str, span: Any) -> None:
+        self.out += [
+            ({"Start": {"CodeBlock": {"Fenced": "latex"}}}, span),
+            ({"Text": content.strip() + "\n"}, span),
+            ({"End": "CodeBlock"}, span),
+        ]
+
+    def _display_alone(self, events: tuple[Event, ...], index: int) -> str | None:
+        """The content of the display formula that is a whole paragraph, if it is one."""
+        if index + 1 >= len(events) or events[index + 1][0] != {"End": "Paragraph"}:
+            return None
+        event = events[index][0]
+        if event.__class__ is not dict:
+            return None
+        if "DisplayMath" in event:
+            return str(event["DisplayMath"])
+        value = self.spans.get(event.get("Text", ""))
+        return value.text if value is not None and value.kind == "display" else None
+
+    def _source_form(self, text: str) -> str:
+        """Text where the parser reads code: placeholders become their source again."""
+        if self.placeholders is None:
+            return text
+        return self.placeholders.sub(lambda match: self.spans[match.group()].source, text)
 
 
-def _escape(markdown: str, marked: set[int]) -> str:
-    """`markdown` with a backslash before each character whose index is in `marked`."""
-    if not marked:
-        return markdown
-    return "".join("\\" + char if index in marked else char for index, char in enumerate(markdown))
-
-
-def _raw_index(markdown: str, marked: set[int]) -> list[int]:
-    """For each character of `_escape(markdown, marked)`, its index in `markdown`."""
-    positions = []
-    for index in range(len(markdown)):
-        if index in marked:
-            positions.append(index)  # the backslash belongs to the character it escapes
-        positions.append(index)
-    positions.append(len(markdown))
-    return positions
+def _line_start(event: Any) -> bool:
+    """True for the events after which the walker is at the start of a line."""
+    if "TaskListMarker" in event:
+        return True
+    start = event.get("Start")
+    return start in ("Paragraph", "Item") or (isinstance(start, dict) and "Heading" in start)
 
 
 def quote_block(header: str, body: str, *, expandable: bool = True) -> Rendered:
@@ -332,6 +508,59 @@ def quote_block(header: str, body: str, *, expandable: bool = True) -> Rendered:
     start = head.size + 1
     entities = [Entity("bold", 0, head.size), Entity(kind, start, inner.size)]
     return visible(f"{head.text}\n{inner.text}", entities)
+
+
+def thoughts_block(header: str, markdown: str, limit: int) -> Rendered:
+    """A bold header line above one expandable blockquote: a model's thoughts, as Markdown.
+
+    The quote shows the rendered end of `markdown`: at most `limit` UTF-16 units of it, led by
+    "…" when cut (at a character boundary a reader sees as one, reopening a code block the cut
+    falls inside), and the rendering too stays within `limit` units. Telegram allows no
+    blockquote inside a blockquote, so quotes in the thoughts keep their text but not their
+    entity; bold, italic, code, pre and links stay.
+    """
+    head = visible(header)
+    units = limit
+    body = render(_thoughts_tail(markdown, units)) if units > 0 else Rendered("")
+    while body.size > limit:  # a heading's symbol, list markers or a table's padding
+        units -= max(1, body.size - limit)
+        body = render(_thoughts_tail(markdown, units)) if units > 0 else Rendered("")
+    bold = Entity("bold", 0, head.size)
+    if body.empty:
+        return visible(head.text, (bold,))
+    start = head.size + 1
+    entities = [bold, Entity("expandable_blockquote", start, body.size)]
+    entities += (
+        replace(entity, offset=entity.offset + start)
+        for entity in body.entities
+        if entity.type not in _QUOTES
+    )
+    return visible(f"{head.text}\n{body.text}", entities)
+
+
+_QUOTES = ("blockquote", "expandable_blockquote")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$", re.MULTILINE)
+
+
+def _thoughts_tail(markdown: str, limit: int) -> str:
+    """`tail(markdown, limit)`, with the opener of a code fence the cut falls inside."""
+    end = tail(markdown, limit)
+    if end == markdown:
+        return end
+    dropped = markdown[: len(markdown) - len(end) + 1]
+    if "```" not in dropped and "~~~" not in dropped:
+        return end
+    opener: tuple[str, str] | None = None  # (marker, whole line) of the fence left open
+    for match in _FENCE_LINE.finditer(dropped):
+        marker, rest = match.groups()
+        if opener is None:
+            if not (marker[0] == "`" and "`" in rest):
+                opener = (marker, match.group().strip())
+        elif marker[0] == opener[0][0] and len(marker) >= len(opener[0]) and not rest.strip():
+            opener = None
+    if opener is None or dropped.endswith(opener[1]):
+        return end
+    return f"…\n{opener[1]}\n{end[1:]}"
 
 
 def tail(text: str, limit: int) -> str:
@@ -379,13 +608,23 @@ def cut_page(markdown: str, limit: int = MESSAGE_LIMIT, *, plain: bool = False) 
         end = max(1, min(cut.at - 1, cut.at - (shown - limit) // 2))  # rendering grew it
 
 
+_LOOKAHEAD = 1000
+"""Characters past a page's end read to see the inline markup it falls inside."""
+
+
 def _cut_within(markdown: str, end: int, *, plain: bool) -> Cut:
     """The best cut at or before `end` (an index into `markdown`)."""
     if end >= len(markdown):
         return Cut(markdown, len(markdown))
-    window = markdown[:end]
-    places = _Places(window)
-    at = places.best(floor=end // 2, end=end)
+    # Read on to the end of the paragraph (a little way at most), so that a link, code span,
+    # URL or formula the page's end falls inside is seen whole and not cut.
+    paragraph_end = markdown.find("\n\n", end, end + _LOOKAHEAD)
+    places = _Places(markdown[: paragraph_end if paragraph_end >= 0 else end + _LOOKAHEAD])
+    floor = end // 2
+    fence_start, body = places.fence_body(end)
+    if fence_start <= floor < body < end:
+        floor = body  # a cut before the body would leave a page that only repeats the opener
+    at = places.best(floor=floor, end=end)
     head, reopen = markdown[:at], ""
     if plain:
         return Cut(head, at)
@@ -403,6 +642,9 @@ def _cut_within(markdown: str, end: int, *, plain: bool) -> Cut:
     return Cut(head, at, reopen)
 
 
+_ATOMS = ("Code", "InlineMath", "DisplayMath", "InlineHtml")
+
+
 class _Places:
     """Where a Markdown text may be cut, read from the parser's events and their ranges."""
 
@@ -410,15 +652,13 @@ class _Places:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # Parse what render() will parse (HTML escaped), so blocks and fences are the ones
-        # the reader sees; positions are mapped back to `text`.
-        marked = _html_escapes(text)
-        parsed = _escape(text, marked)
-        data = parsed.encode()
-        to_char, to_raw = _char_index(parsed, len(data)), _raw_index(text, marked)
+        # Parse what render() parses (HTML escaped, URLs and maths set aside), so that blocks
+        # and fences are the ones the reader sees; positions are mapped back to `text`.
+        source = read(text)
+        to_char = _char_index(text, len(text.encode()))
 
         def index(offset: int) -> int:
-            return to_raw[to_char(offset)]
+            return to_char(source.original_bytes(offset))
 
         self.blocks: list[tuple[int, bool]] = []  # (start, starts after a heading)
         self.headings: list[int] = []
@@ -428,7 +668,13 @@ class _Places:
         self.tables: list[tuple[int, int]] = []
         depth = 0
         after_heading = False
-        for event, span in _events(parsed):
+        for start, stop, _ in source.in_place:  # a URL or a formula is never cut in two
+            self.inline.append((index(start), index(stop)))
+        parsed = source.text.encode()
+        for char in source.placeholders:
+            at = parsed.find(char.encode())
+            self.inline.append((index(at), index(at + len(char.encode()))))
+        for event, span in source.events:
             start, stop = index(span["start"]), index(span["end"])
             if event == "Rule" and depth == 0:
                 self.blocks.append((start, after_heading))
@@ -461,7 +707,7 @@ class _Places:
                     depth -= 1
                     if depth == 0:
                         after_heading = name == "Heading"
-            elif "Code" in event or "InlineMath" in event or "InlineHtml" in event:
+            elif any(kind in event for kind in _ATOMS):
                 self.inline.append((start, stop))
 
     def best(self, floor: int, end: int) -> int:
@@ -494,11 +740,23 @@ class _Places:
         return any(start < at < stop for start, stop in self.inline)
 
     def fence_at(self, at: int) -> str | None:
-        """The opener line of the fenced code block that a cut at `at` falls inside."""
-        for start, stop, opener in self.fences:
+        """The opener line of the fenced code block whose body a cut at `at` falls inside."""
+        start, body = self.fence_body(at)
+        if start < 0 or at < body:
+            return None  # not in a fence, or inside its opener line: nothing to reopen
+        return next(opener for first, _, opener in self.fences if first == start)
+
+    def fence_body(self, at: int) -> tuple[int, int]:
+        """(start, where its body's text starts) of the fenced code block that `at` falls
+        inside, or (-1, -1)."""
+        for start, stop, _ in self.fences:
             if start < at and (at < stop or not self._closed(start, stop)):
-                return opener
-        return None
+                newline = self.text.find("\n", start)
+                if newline < 0:
+                    return start, len(self.text)
+                body = self.text[newline + 1 :]
+                return start, len(self.text) - len(body.lstrip())  # blank lines show nothing
+        return -1, -1
 
     def _closed(self, start: int, stop: int) -> bool:
         body = self.text[start:stop].rstrip("\n")
@@ -515,11 +773,6 @@ class _Places:
                 if len(rows) >= 2 and at > start + len(rows[0]) + len(rows[1]) + 1:
                     return f"{rows[0]}\n{rows[1]}\n"
         return ""
-
-
-def _events(markdown: str) -> list[tuple[Any, dict[str, int]]]:
-    """The parser's events with their UTF-8 byte ranges in `markdown`."""
-    return list(pyromark.events_with_range(markdown, options=_OPTIONS))  # type: ignore[arg-type]
 
 
 def _char_index(text: str, size: int) -> Callable[[int], int]:

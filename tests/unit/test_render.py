@@ -6,18 +6,22 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.render import (
+    BOX_DONE,
+    BOX_OPEN,
     MESSAGE_LIMIT,
     Entity,
+    Rendered,
     cut_page,
     join,
     quote_block,
     render,
     tail,
     telegram_url,
+    thoughts_block,
     utf16_len,
     visible,
 )
@@ -162,6 +166,200 @@ def test_tail_keeps_the_end_within_the_limit() -> None:
     assert utf16_len(tail("😀" * 100, 11)) <= 11
 
 
+def shown(rendered: Rendered, kind: str) -> list[tuple[str, str | None]]:
+    """(text, url or language) of each entity of `kind`, in order."""
+    units = rendered.text.encode("utf-16-le")
+    return [
+        (
+            units[2 * e.offset : 2 * e.end].decode("utf-16-le"),
+            e.url if kind == "text_link" else e.language,
+        )
+        for e in rendered.entities
+        if e.type == kind
+    ]
+
+
+# --- text that only looks like Markdown --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "links"),
+    [
+        (
+            "Get https://example.org/files/my_report_v2_final.pdf, then read it.",
+            "Get https://example.org/files/my_report_v2_final.pdf, then read it.",
+            [("https://example.org/files/my_report_v2_final.pdf",) * 2],
+        ),
+        (  # emphasis rules do not reach inside a URL
+            "see https://ex.org/_a_/b and https://ex.org/x*y*z",
+            "see https://ex.org/_a_/b and https://ex.org/x*y*z",
+            [("https://ex.org/_a_/b",) * 2, ("https://ex.org/x*y*z",) * 2],
+        ),
+        (  # trailing punctuation ends the sentence, not the URL (GFM)
+            "Visit www.commonmark.org/a.b. Or https://x.org/?q=1!",
+            "Visit www.commonmark.org/a.b. Or https://x.org/?q=1!",
+            [
+                ("www.commonmark.org/a.b", "http://www.commonmark.org/a.b"),
+                ("https://x.org/?q=1",) * 2,
+            ],
+        ),
+        (  # a closing parenthesis stays while the parentheses balance
+            "(see https://en.wikipedia.org/wiki/Set_(mathematics))",
+            "(see https://en.wikipedia.org/wiki/Set_(mathematics))",
+            [("https://en.wikipedia.org/wiki/Set_(mathematics)",) * 2],
+        ),
+        (
+            "www.google.com/search?q=(business))+ok",
+            "www.google.com/search?q=(business))+ok",
+            [
+                (
+                    "www.google.com/search?q=(business))+ok",
+                    "http://www.google.com/search?q=(business))+ok",
+                )
+            ],
+        ),
+        (  # an entity-like tail and `<` end it
+            "www.google.com/search?q=commonmark&hl; and www.commonmark.org/he<lp",
+            "www.google.com/search?q=commonmark&hl; and www.commonmark.org/he<lp",
+            [
+                (
+                    "www.google.com/search?q=commonmark",
+                    "http://www.google.com/search?q=commonmark",
+                ),
+                ("www.commonmark.org/he", "http://www.commonmark.org/he"),
+            ],
+        ),
+        (  # formatting around a URL still applies
+            "**https://x.org/a_b** and *www.x.org*",
+            "https://x.org/a_b and www.x.org",
+            [("https://x.org/a_b",) * 2, ("www.x.org", "http://www.x.org")],
+        ),
+        (  # not links: no dot after www., inside a word, in code, already a link's text
+            "www.x and awww.x.org and `https://x.org` and [https://a.org](https://b.org)",
+            "www.x and awww.x.org and https://x.org and https://a.org",
+            [("https://a.org", "https://b.org")],
+        ),
+        (  # a link Telegram would refuse keeps its text only
+            "try http://localhost:8080/a_b_c now",
+            "try http://localhost:8080/a_b_c now",
+            [],
+        ),
+    ],
+)
+def test_bare_urls_are_links_shown_exactly(
+    source: str, text: str, links: list[tuple[str, str]]
+) -> None:
+    rendered = render(source)
+    assert rendered.text == text
+    assert shown(rendered, "text_link") == links
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["a*b*c", "x = 3*y*z", "2*3*4 = 24", "foo**bar**baz", "Привет*мир*да", "a*b c*d"],
+)
+def test_a_star_between_letters_or_digits_is_literal(source: str) -> None:
+    assert render(source) == Rendered(source)
+
+
+def test_emphasis_and_code_keep_their_stars() -> None:
+    rendered = render("*word* and **bold** and `a*b*c`, so x*y*z")
+    assert rendered.text == "word and bold and a*b*c, so x*y*z"
+    assert [e.type for e in rendered.entities] == ["italic", "bold", "code"]
+    block = render("```\n*a* a*b*c\n```")
+    assert block.text == "*a* a*b*c"
+
+
+def test_open_and_done_tasks_look_different() -> None:
+    rendered = render("- [ ] write tests\n- [x] ship\n\n1. [ ] one\n2. [X] two\n   - [ ] nested")
+    assert rendered.text == (
+        f"{BOX_OPEN} write tests\n{BOX_DONE} ship\n\n"
+        f"1. {BOX_OPEN} one\n2. {BOX_DONE} two\n  {BOX_OPEN} nested"
+    )
+    assert BOX_OPEN != BOX_DONE
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "code", "pre"),
+    [
+        ("\\[ a^2 + b^2 = c^2 \\]", "a^2 + b^2 = c^2", [], [("a^2 + b^2 = c^2", "latex")]),
+        ("So \\( x_1 + x_2 \\) holds.", "So x_1 + x_2 holds.", [("x_1 + x_2", None)], []),
+        ("Area $\\pi r^2$ here", "Area \\pi r^2 here", [("\\pi r^2", None)], []),
+        ("$$\n\\sum_i x_i\n$$", "\\sum_i x_i", [], [("\\sum_i x_i", "latex")]),
+        # a command before a line break stays a command (it was a combining cedilla)
+        ("$\\c\n!'$", "\\c !'", [("\\c !'", None)], []),
+        (
+            "The formula:\n\\[\n\\frac{a}{b} * c_1 * d\n\\]\nand more",
+            "The formula:\n\\frac{a}{b} * c_1 * d\nand more",
+            [],
+            [("\\frac{a}{b} * c_1 * d", "latex")],
+        ),
+        (
+            "> quoted \\[ x\n> = y \\]",
+            "quoted\nx\n= y",
+            [],
+            [("x\n= y", "latex")],
+        ),
+        (
+            "It costs $10 and $20, or \\\\(not maths)",
+            "It costs $10 and $20, or \\(not maths)",
+            [],
+            [],
+        ),
+    ],
+)
+def test_maths_is_shown_verbatim_as_code(
+    source: str, text: str, code: list[tuple[str, None]], pre: list[tuple[str, str]]
+) -> None:
+    rendered = render(source)
+    assert rendered.text == text
+    assert shown(rendered, "code") == code
+    assert shown(rendered, "pre") == pre
+
+
+def test_spoilers_need_bars_that_hug_the_text() -> None:
+    rendered = render("true || false and ||the end|| of it")
+    assert rendered.text == "true || false and the end of it"
+    assert shown(rendered, "spoiler") == [("the end", None)]
+
+
+def test_text_telegram_cannot_take_is_not_a_crash() -> None:
+    assert render("a\ud800b **c**").text == "a\ufffdb c"
+    emoji = render("[👍](tg://emoji?id=5368324170671202286) ok")
+    assert emoji.text == "👍 ok"
+    assert emoji.entities == ()  # a custom emoji entity needs an id (and a bot allowed to)
+
+
+# --- thoughts ------------------------------------------------------------------------------
+
+
+def test_thoughts_are_rendered_markdown_in_one_collapsed_quote() -> None:
+    block = thoughts_block(
+        "Thoughts", "> a quote with **bold**\n\nSee `x` and [doc](https://d.org)", 500
+    )
+    assert block.text == "Thoughts\na quote with bold\n\nSee x and doc"
+    assert [(e.type, e.offset, e.length) for e in block.entities] == [
+        ("bold", 0, 8),
+        ("expandable_blockquote", 9, 32),
+        ("bold", 22, 4),
+        ("code", 32, 1),
+        ("text_link", 38, 3),
+    ]
+
+
+def test_long_thoughts_show_their_end_and_reopen_a_code_block() -> None:
+    thoughts = (
+        "Let me think.\n\n```python\n" + "".join(f"x{i} = {i}\n" for i in range(200)) + "```"
+    )
+    block = thoughts_block("Thinking…", thoughts, 300)
+    quote = [e for e in block.entities if e.type == "expandable_blockquote"]
+    assert len(quote) == 1 and quote[0].length <= 300
+    body = block.text[len("Thinking…\n") :]
+    assert body.startswith("…\n") and body.endswith("x199 = 199")
+    assert shown(block, "pre")[0][1] == "python"
+    assert thoughts_block("Thoughts", "", 100) == Rendered("Thoughts", (Entity("bold", 0, 8),))
+
+
 # --- cutting pages -------------------------------------------------------------------------
 
 
@@ -219,6 +417,18 @@ def test_cut_does_not_break_a_link() -> None:
     links = [e for part in (head, rest) for e in render(part).entities if e.type == "text_link"]
     assert len(links) == 1
     assert "example" not in render(head).text + render(rest).text
+
+
+@pytest.mark.parametrize(
+    "atom",
+    ["https://example.org/files/my_report_v2_final.pdf", "\\( a_1 + b_2 + c_3 + d_4 \\)"],
+)
+def test_cut_does_not_break_a_bare_url_or_a_formula(atom: str) -> None:
+    for shift in range(0, len(atom), 3):  # wherever the page's end falls on it
+        before = MESSAGE_LIMIT - 8 - len(atom) + shift
+        text = ("word " * 1000)[: before - 1] + " " + atom + " tail" * 300
+        cut = cut_page(text)
+        assert atom in cut.head or atom in cut.reopen + text[cut.at :], shift
 
 
 def test_a_code_block_cut_in_two_is_closed_and_reopened() -> None:
@@ -304,9 +514,10 @@ SYNTAX = st.sampled_from(
 )
 _LINK_TARGET = re.compile(r"\]\([^()\n]*\)")
 _ENTITY_REF = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
-_FENCE_INFO = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+_FENCE_INFO = re.compile(  # inside quotes and list items too
+    r"^(?:[ \t]*(?:>|[*+-]|\d{1,9}[.)])(?=[ \t]|`|~))*[ \t]*(?:`{3,}|~{3,})([^\n]*)$", re.MULTILINE
+)
 _LIST_NUMBER = re.compile(r"^[ \t>*+-]*\d{1,9}[.)](?=[ \t]|$)", re.MULTILINE)
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.DOTALL)  # LaTeX shown as Unicode: x_0 -> x₀
 
 
 def _alnum(text: str) -> list[str]:
@@ -316,9 +527,9 @@ def _alnum(text: str) -> list[str]:
 
 def _required(source: str) -> list[str]:
     """Letters and digits of the source that are not Markdown syntax (link targets, entity
-    references, code fence info strings, ordered-list numbers, LaTeX math: those go to
-    entities, are decoded, renumbered or typeset)."""
-    for pattern in (_LINK_TARGET, _ENTITY_REF, _FENCE_INFO, _LIST_NUMBER, _MATH):
+    references, code fence info strings, ordered-list numbers: those go to entities, are
+    decoded or renumbered). Maths is shown as written, so its letters count."""
+    for pattern in (_LINK_TARGET, _ENTITY_REF, _FENCE_INFO, _LIST_NUMBER):
         source = pattern.sub(" ", source)
     return _alnum(source)
 
@@ -330,6 +541,7 @@ def _is_subsequence(needle: list[str], haystack: list[str]) -> bool:
 
 @examples(300)
 @given(st.lists(st.one_of(WORDS, SYNTAX), max_size=60).map("".join))
+@example("> ```00")  # a fence's info string in a quote is its language, not text
 def test_every_letter_and_digit_of_the_source_is_shown(source: str) -> None:
     shown = render(source)
     assert _is_subsequence(_required(source), _alnum(shown.text)), f"lost: {shown.text!r}"
@@ -339,6 +551,8 @@ def test_every_letter_and_digit_of_the_source_is_shown(source: str) -> None:
 
 @examples(100)
 @given(st.lists(st.one_of(WORDS, SYNTAX), min_size=200, max_size=1500).map("".join))
+@example("$\\c\n!'$ " * 80)  # was a combining cedilla that ate the `c`
+@example("``` " + "x" * 300 + "\n\n" + "y " * 600)  # a page that only repeated the fence opener
 def test_pages_fit_and_lose_nothing(source: str) -> None:
     limit = 500
     rest, shown = source, []
@@ -354,3 +568,15 @@ def test_pages_fit_and_lose_nothing(source: str) -> None:
     else:
         pytest.fail("cutting did not end")
     assert _is_subsequence(_required(source), _alnum("".join(p.text for p in shown)))
+
+
+@examples(100)
+@given(st.lists(st.one_of(WORDS, SYNTAX), max_size=80).map("".join), st.integers(1, 400))
+@example("#", 1)  # an empty heading is its symbol: wider than the one unit allowed
+def test_thoughts_stay_within_their_limit_in_one_quote(markdown: str, limit: int) -> None:
+    block = thoughts_block("Thoughts", markdown, limit)
+    quotes = [e for e in block.entities if e.type in ("blockquote", "expandable_blockquote")]
+    assert len(quotes) <= 1
+    if quotes:
+        assert quotes[0].type == "expandable_blockquote" and quotes[0].length <= limit
+        assert quotes[0].end == block.size
