@@ -33,9 +33,8 @@ from bot.render import (
     Rendered,
     cut_page,
     join,
-    quote_block,
     render,
-    tail,
+    thoughts_block,
     utf16_len,
     visible,
 )
@@ -714,7 +713,7 @@ class AnswerPlan:
         budget = min(THOUGHTS_LIMIT, room - utf16_len(header) - 1)
         if budget < 16:
             return visible(header) if utf16_len(header) <= room else None
-        return quote_block(header, tail(self.reasoning.strip(), budget))
+        return thoughts_block(header, self.reasoning.strip(), budget)
 
     def _content(self, index: int) -> Rendered:
         """What page `index` must show: thoughts, its text, the notice; in its form."""
