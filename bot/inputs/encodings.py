@@ -14,6 +14,7 @@ import unicodedata
 from charset_normalizer import from_bytes
 
 from bot.inputs.errors import DocumentError
+from bot.inputs.languages import language_hint
 
 _BOMS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -77,7 +78,7 @@ def _legacy(data: bytes, language: str | None) -> tuple[str, str]:
     if not matches:
         raise DocumentError("binary", "no text encoding fits the bytes")
     best = matches[0]
-    preferred = _LEGACY_BY_LANGUAGE.get((language or "").split("-")[0].lower(), _WESTERN)
+    preferred = _LEGACY_BY_LANGUAGE.get(language_hint(language) or "", _WESTERN)
     for match in matches:
         if match.chaos <= best.chaos + _NEAR and preferred in match.could_be_from_charset:
             return _checked(data.decode(preferred)), preferred
