@@ -124,7 +124,7 @@ def kind_of(data: bytes, filename: str, mime: str | None) -> Kind:
         raise DocumentError("unsupported", f"{_KNOWN_UNSUPPORTED[suffix]} cannot be read")
     if suffix in TEXT_EXTENSIONS or mime.startswith("text/") or mime in TEXT_MIMES:
         return "text"
-    if not suffix or (filename.startswith(".") and filename.count(".") == 1):
+    if not suffix:
         return "text"  # README, Makefile, .bashrc: read as text if the bytes are text
     raise DocumentError("unsupported", f"{suffix or 'this'} files ({mime or 'no type'})")
 
@@ -256,7 +256,8 @@ def _pdf(data: bytes) -> tuple[str, int, tuple[int, ...]]:
         pages = list(reader.pages)
     except DocumentError:
         raise
-    except DependencyError as exc:  # AES without `cryptography` installed
+    except (DependencyError, NotImplementedError) as exc:
+        # AES without `cryptography` installed, or certificate (public-key) encryption
         raise DocumentError("encrypted", str(exc)) from exc
     except Exception as exc:  # pypdf raises many types on a malformed file; all mean broken
         raise DocumentError("broken", f"{type(exc).__name__}: {exc}"[:200]) from exc
@@ -264,11 +265,9 @@ def _pdf(data: bytes) -> tuple[str, int, tuple[int, ...]]:
         raise DocumentError("empty", "the PDF has no pages")
     texts: list[str] = []
     unreadable: list[int] = []
-    images = False
     for number, page in enumerate(pages, 1):
         try:
             text = page.extract_text()
-            images = images or _has_images(page)
         except Exception:  # the page is reported missing, the others still count
             unreadable.append(number)
             continue
@@ -277,21 +276,26 @@ def _pdf(data: bytes) -> tuple[str, int, tuple[int, ...]]:
     if not texts:
         if unreadable:
             raise DocumentError("broken", f"no page could be read ({len(unreadable)} failed)")
-        if images:
+        if any(_has_images(page) for page in pages):
             raise DocumentError("scanned", "pages are images without a text layer")
         raise DocumentError("empty", "the pages have no text")
     return "\n\n".join(texts), len(pages), tuple(unreadable)
 
 
 def _has_images(page: PageObject) -> bool:
-    """Whether the page draws an image (a scan is a page-sized picture and nothing else)."""
-    resources = page.get("/Resources")
-    objects = resources.get_object().get("/XObject") if resources is not None else None
-    if objects is None:
+    """Whether the page draws an image (a scan is a page-sized picture and nothing else);
+    False when its resources cannot be read."""
+    try:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        if objects is None:
+            return False
+        return any(
+            entry.get_object().get("/Subtype") == "/Image"
+            for entry in objects.get_object().values()
+        )
+    except Exception:  # a damaged resource dictionary: no image known
         return False
-    return any(
-        entry.get_object().get("/Subtype") == "/Image" for entry in objects.get_object().values()
-    )
 
 
 # DOCX ----------------------------------------------------------------------------------------

@@ -94,6 +94,10 @@ class LocalTranscriber:
                 samples,
                 language=language,
                 beam_size=BEAM_SIZE,
+                # One pass at temperature 0: Whisper's fallback re-decodes a window at rising
+                # temperatures when its text looks repetitive, which on a CPU took 50 s instead
+                # of 4 s for a minute of speech and gave a different (or no) text each time.
+                temperature=0.0,
                 vad_filter=True,
                 condition_on_previous_text=False,  # no loops repeating one phrase for minutes
             )

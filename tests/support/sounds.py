@@ -70,6 +70,8 @@ def encode(wav_bytes: bytes, container: str) -> bytes:
     ):
         sound = target.add_stream(codec, rate=rate, layout="mono")
         assert isinstance(sound, av.AudioStream)
+        if container == "ogg":
+            sound.bit_rate = 32_000  # Telegram's voice notes are about 32 kbit/s
         picture = None
         if container == "mp4":
             picture = target.add_stream("libx264", rate=10)
