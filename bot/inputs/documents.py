@@ -346,7 +346,7 @@ def _paragraph(paragraph: Paragraph) -> str:
 
 def _table(table: Table) -> str:
     """A Markdown table; a merged cell appears once, not once per grid column it spans."""
-    rows = []
+    rows, widths = [], []
     for row in table.rows:
         cells: list[str] = []
         previous = None
@@ -357,7 +357,7 @@ def _table(table: Table) -> str:
             cells.append(" ".join(cell.text.split()).replace("|", "\\|"))
         if any(cells):  # rows of blank cells say nothing
             rows.append("| " + " | ".join(cells) + " |")
+            widths.append(len(cells))
     if len(rows) > 1:
-        columns = rows[0].count(" | ") + 1
-        rows.insert(1, "|" + "---|" * columns)
+        rows.insert(1, "|" + "---|" * max(widths))
     return "\n".join(rows)

@@ -134,6 +134,17 @@ def test_a_docx_heading_paragraph_and_table_come_in_document_order() -> None:
     )
 
 
+def test_a_merged_cell_is_read_once() -> None:
+    data = docx_document(
+        heading="Stock",
+        paragraph="As counted.",
+        table=[["March totals", ""], ["Bolts", "120"]],
+        merge_first_row=True,
+    )
+    extracted = extract(data, "stock.docx", None, LIMIT)
+    assert extracted.text.endswith("\n\n| March totals |\n|---|---|\n| Bolts | 120 |")
+
+
 def test_a_broken_docx_is_refused() -> None:
     data = docx_document(heading="H", paragraph="P", table=[["a"]])
     assert refused(data[: len(data) // 2], "cut.docx").reason == "broken"

@@ -16,7 +16,16 @@ from bot.inputs.audio import SAMPLE_RATE, decode
 from bot.inputs.errors import SpeechError
 from bot.inputs.speech_local import LocalTranscriber
 from tests.inputs.conftest import KEY_WORDS, RUSSIAN, RUSSIAN_KEY_WORDS
-from tests.support.sounds import FORMATS, encode, noise, silence, speak, tiny_en_model
+from tests.support.sounds import (
+    FORMATS,
+    clicks,
+    encode,
+    noise,
+    silence,
+    speak,
+    tiny_en_model,
+    tone,
+)
 
 
 def heard(text: str, words: tuple[str, ...]) -> bool:
@@ -56,9 +65,13 @@ async def test_an_english_only_model_ignores_another_language_hint(
 
 
 @pytest.mark.parametrize(
-    "sound", [silence(4), noise(4), encode(noise(4), "ogg")], ids=["silence", "noise", "ogg-noise"]
+    "sound",
+    [silence(4), noise(4), encode(noise(4), "ogg"), clicks(10), tone(10)],
+    ids=["silence", "noise", "ogg-noise", "clicks", "hum"],
 )
 async def test_silence_and_noise_are_no_words(tiny_stt: LocalTranscriber, sound: bytes) -> None:
+    # Whisper alone makes up words for clicks ("I'm going to go to the next one." over and
+    # over) and a hum ("A"); voice activity detection gives it only the speech.
     with pytest.raises(SpeechError) as caught:
         await tiny_stt.transcribe(sound, filename="voice.ogg")
     assert caught.value.reason == "silence"

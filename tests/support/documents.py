@@ -74,7 +74,12 @@ def with_page_bomb(data: bytes, page: int) -> bytes:
 
 
 def docx_document(
-    *, heading: str, paragraph: str, table: Sequence[Sequence[str]], after: str = ""
+    *,
+    heading: str,
+    paragraph: str,
+    table: Sequence[Sequence[str]],
+    after: str = "",
+    merge_first_row: bool = False,
 ) -> bytes:
     """A .docx with a level-1 heading, a paragraph, a table and an optional closing line."""
     document = docx.Document()
@@ -84,6 +89,9 @@ def docx_document(
     for row, values in zip(grid.rows, table, strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             cell.text = value
+    if merge_first_row:  # one cell across the whole first row, as a table's title
+        title = grid.cell(0, 0).merge(grid.cell(0, len(table[0]) - 1))
+        title.text = table[0][0]
     if after:
         document.add_paragraph(after)
     out = io.BytesIO()

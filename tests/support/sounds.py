@@ -59,6 +59,18 @@ def noise(seconds: float, *, level: float = 0.3, seed: int = 7) -> bytes:
     return wav(generator.uniform(-level, level, int(seconds * 16_000)).astype(np.float32))
 
 
+def clicks(seconds: float, *, seed: int = 7) -> bytes:
+    """Sparse clicks, as a phone in a pocket records: Whisper alone hears sentences in them."""
+    generator = np.random.default_rng(seed)
+    return wav((generator.random(int(seconds * 16_000)) > 0.999).astype(np.float32) * 0.9)
+
+
+def tone(seconds: float, hertz: float = 440.0) -> bytes:
+    """A steady hum."""
+    times = np.arange(int(seconds * 16_000)) / 16_000
+    return wav((0.3 * np.sin(2 * np.pi * hertz * times)).astype(np.float32))
+
+
 def encode(wav_bytes: bytes, container: str) -> bytes:
     """The sound of `wav_bytes` in `container` (one of FORMATS), mono; mp4 gets a small
     moving picture too, so the sound is one track among two, as in a video."""
