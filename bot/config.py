@@ -30,6 +30,7 @@ URL_EXAMPLES = {
     "OPENAI_BASE_URL": "http://localhost:11434/v1",
     "PROXY": "http://127.0.0.1:3128",
     "WEBHOOK_URL": "https://bot.example.com/webhook",
+    "STT_BASE_URL": "https://api.openai.com/v1",
 }
 
 
@@ -275,10 +276,10 @@ class Settings(BaseSettings):
         return self._system_text
 
     def secrets(self) -> list[str]:
-        """Every value the log must never show: the token, the API key, the webhook secret
+        """Every value the log must never show: the token, the API keys, the webhook secret
         and the proxy's credentials (as written, and decoded)."""
         found = [self.bot_token.get_secret_value()]
-        for secret in (self.openai_api_key, self.webhook_secret):
+        for secret in (self.openai_api_key, self.webhook_secret, self.stt_api_key):
             if secret is not None:
                 found.append(secret.get_secret_value())
         if self.proxy is not None and self.proxy.password:
@@ -294,6 +295,47 @@ class Settings(BaseSettings):
     @property
     def api_base(self) -> str:
         return str(self.telegram_api_url).rstrip("/")
+
+    # Voice messages and documents (bot/inputs/)
+    stt: Literal["auto", "local", "off"] = Field(
+        default="auto",
+        description="Speech-to-text for voice notes, audio and videos: auto (STT_BASE_URL, else "
+        "the openai backend's server), local (STT_MODEL on this machine), or off",
+    )
+    stt_base_url: AnyHttpUrl | None = Field(
+        default=None,
+        description="OpenAI-compatible speech-to-text API base, ending in /v1 (empty: "
+        "OPENAI_BASE_URL when BACKEND includes openai)",
+    )
+    stt_api_key: SecretStr | None = Field(
+        default=None,
+        description="API key for the speech-to-text server (empty: none for STT_BASE_URL, "
+        "OPENAI_API_KEY for OPENAI_BASE_URL)",
+    )
+    stt_model: str = Field(
+        default="whisper-1",
+        min_length=1,
+        description="Transcription model name; with STT=local, the folder of a CTranslate2 "
+        "Whisper model",
+    )
+    max_voice_seconds: int = Field(
+        default=600, ge=1, le=14400, description="Longest voice note or audio transcribed"
+    )
+    max_document_chars: int = Field(
+        default=20000,
+        ge=100,
+        le=1_000_000,
+        description="Characters of a document's text given to the model; the rest is cut",
+    )
+
+    @model_validator(mode="after")
+    def _local_model(self) -> Settings:
+        if self.stt == "local" and not (Path(self.stt_model).expanduser() / "model.bin").is_file():
+            raise ValueError(
+                "STT_MODEL must be the folder of a CTranslate2 Whisper model (holding model.bin) "
+                f"when STT=local; {self.stt_model} has no model.bin"
+            )
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:
