@@ -1,0 +1,7 @@
+"""MCP clients and the tool-call loop: the model calls tools on MCP servers the operator chose.
+
+config.py reads MCP_CONFIG; servers.py keeps one client session per server; calls.py and
+specs.py are the pure rules (assembling streamed calls, arguments, results, names); loop.py
+runs the rounds between the backend and the delivery and yields events.py's display events.
+Importing this package imports nothing heavy: the SDK loads with servers.py.
+"""
