@@ -1,0 +1,312 @@
+"""The model's tool calls and what goes back to it, as pure functions: assemble the streamed
+pieces into calls, check their arguments, turn a tool's result into text, cap it.
+
+No I/O here, so every rule is tested on plain values (the assembler over every split and
+interleaving of the pieces).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import exceptions as schema_errors
+from jsonschema import validators
+from mcp.types import (
+    AudioContent,
+    BlobResourceContents,
+    CallToolResult,
+    EmbeddedResource,
+    ImageContent,
+    ResourceLink,
+    TextContent,
+    TextResourceContents,
+)
+
+from bot.providers.base import ToolCallDelta
+from bot.tools.errors import ArgumentsError
+from bot.tools.events import DETAIL_CHARS, PREVIEW_CHARS, Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """One complete call: its id (the server's, or one made up when it sent none), the tool's
+    name as the model wrote it, and the arguments as the JSON text the model wrote."""
+
+    id: str
+    name: str
+    arguments: str
+
+    def message(self) -> dict[str, Any]:
+        """The call as it goes back in the assistant message's `tool_calls`.
+
+        Arguments that are not a JSON object are sent as `{}`: some servers parse the
+        history's arguments and would reject the next request, and the tool's result
+        already tells the model what was wrong with them."""
+        try:
+            valid = isinstance(json.loads(self.arguments), dict)
+        except ValueError:
+            valid = False
+        arguments = self.arguments if valid else "{}"
+        return {
+            "id": self.id,
+            "type": "function",
+            "function": {"name": self.name, "arguments": arguments},
+        }
+
+
+def new_call_id() -> str:
+    """An id for a call the server sent without one (OpenAI's `call_` shape)."""
+    return f"call_{secrets.token_hex(8)}"
+
+
+@dataclass(slots=True)
+class _Pending:
+    index: int
+    id: str | None = None
+    name: str = ""
+    arguments: list[str] = field(default_factory=list)
+
+
+def _starts_another(current: _Pending, delta: ToolCallDelta) -> bool:
+    if delta.id and current.id and delta.id != current.id:
+        return True
+    if not (delta.name and current.name and delta.arguments and current.arguments):
+        return False
+    try:
+        json.loads("".join(current.arguments))
+    except ValueError:
+        return False
+    return True
+
+
+class ToolCallAssembler:
+    """Collects `ToolCallDelta` pieces of one model turn into whole calls.
+
+    What servers send, and how it is read:
+    - calls are told apart by `index`; pieces of several calls may interleave;
+    - `id` and `name` usually come in a call's first piece only (OpenAI, vLLM, llama.cpp);
+      vLLM may repeat them in a later piece, and older llama.cpp repeats the name in every
+      piece: the first name a call gets is its name, later ones are ignored;
+    - `arguments` is a JSON text split anywhere across pieces, or whole in one piece;
+    - a piece whose `id` differs from its index's call, or that brings a name and arguments
+      after the call's arguments were complete, starts a new call on that index (servers
+      that send whole calls, all numbered 0);
+    - a call without an id, or with the id of an earlier call, gets a new id.
+    """
+
+    def __init__(self, new_id: Callable[[], str] = new_call_id) -> None:
+        self._new_id = new_id
+        self._calls: list[_Pending] = []
+        self._open: dict[int, _Pending] = {}
+
+    def add(self, delta: ToolCallDelta) -> None:
+        current = self._open.get(delta.index)
+        if current is None or _starts_another(current, delta):
+            current = _Pending(index=delta.index)
+            self._calls.append(current)
+            self._open[delta.index] = current
+        if delta.id and current.id is None:
+            current.id = delta.id
+        if delta.name and not current.name:
+            current.name = delta.name
+        if delta.arguments:
+            current.arguments.append(delta.arguments)
+
+    def calls(self, taken: Iterable[str] = ()) -> list[ToolCall]:
+        """The calls so far, ordered by index (then by arrival within an index); ids already
+        in `taken` (earlier rounds' calls) or repeated are replaced by new ones."""
+        seen = set(taken)
+        calls = []
+        ordered = sorted(enumerate(self._calls), key=lambda item: (item[1].index, item[0]))
+        for _, pending in ordered:
+            call_id = pending.id
+            while not call_id or call_id in seen:
+                call_id = self._new_id()
+            seen.add(call_id)
+            calls.append(ToolCall(call_id, pending.name.strip(), "".join(pending.arguments)))
+        return calls
+
+    def __bool__(self) -> bool:
+        return bool(self._calls)
+
+
+def parse_arguments(text: str, schema: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The arguments as an object, checked against the tool's input `schema` (JSON Schema).
+
+    An empty text (some servers send none for a tool without parameters) is `{}`. A schema
+    that is itself invalid is not used: the server still checks what it receives."""
+    stripped = text.strip()
+    if not stripped or stripped == "null":
+        value: Any = {}
+    else:
+        try:
+            value = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise ArgumentsError(
+                f"the arguments are not valid JSON ({exc.msg} at character {exc.pos})"
+            ) from None
+    if not isinstance(value, dict):
+        kind = type(value).__name__.replace("dict", "object").replace("list", "array")
+        raise ArgumentsError(f"the arguments must be a JSON object, not {kind}")
+    if schema:
+        problem = schema_problem(value, schema)
+        if problem:
+            raise ArgumentsError(f"the arguments do not match the tool's input schema: {problem}")
+    return value
+
+
+def schema_problem(value: Any, schema: Mapping[str, Any]) -> str:
+    """The most relevant reason `value` does not match `schema`, or "" when it does (or when
+    the schema itself is not valid JSON Schema)."""
+    document = dict(schema)
+    checker = validators.validator_for(document, default=validators.Draft202012Validator)
+    try:
+        checker.check_schema(document)
+    except schema_errors.SchemaError:
+        return ""
+    error = schema_errors.best_match(checker(document).iter_errors(value))
+    if error is None:
+        return ""
+    where = "/".join(str(part) for part in error.absolute_path)
+    return f"at {where}: {error.message}" if where else error.message
+
+
+@dataclass(frozen=True, slots=True)
+class ToolResult:
+    """How a call ended: the outcome, the text the model reads next (uncapped: the loop caps
+    it at TOOL_RESULT_CHARS), a one-line detail for the display, and the seconds it took."""
+
+    outcome: Outcome
+    text: str
+    detail: str
+    seconds: float = 0.0
+
+
+def failure(outcome: Outcome, reason: str, *, seconds: float = 0.0) -> ToolResult:
+    """A call that did not succeed: the model reads `Error: reason`, the display the reason."""
+    return ToolResult(outcome, f"Error: {reason}", one_line(reason, DETAIL_CHARS), seconds)
+
+
+def read_result(result: CallToolResult) -> ToolResult:
+    """A tool's answer as text for the model.
+
+    Text blocks are given whole; everything else gets one line saying what it was (images,
+    audio, embedded resources, resource links). Structured content is given as JSON when
+    there is no text, and named in a line when the text does not already carry it (the SDKs
+    mirror it as a JSON text block). `isError` makes the outcome FAILED."""
+    texts: list[str] = []
+    notes: list[str] = []
+    for block in result.content:
+        if isinstance(block, TextContent):
+            texts.append(block.text)
+        else:
+            notes.append(_summary(block))
+    structured = result.structured_content
+    if structured is not None:
+        if not texts:
+            texts.append(json.dumps(structured, ensure_ascii=False))
+        elif not _mirrored(structured, texts):
+            keys = ", ".join(list(structured)[:10])
+            notes.append(f"[structured content with keys: {keys}]")
+    text = "\n".join(texts + notes)
+    if result.is_error:
+        return failure(Outcome.FAILED, text or "the tool reported an error without saying which")
+    if not text:
+        return ToolResult(Outcome.DONE, "(the tool returned nothing)", "empty result")
+    chars = len("".join(texts))
+    kinds = [f"{chars} character{'' if chars == 1 else 's'}"] if texts else []
+    kinds += _counted(notes)
+    return ToolResult(Outcome.DONE, text, ", ".join(kinds))
+
+
+def _summary(block: Any) -> str:
+    if isinstance(block, ImageContent):
+        return f"[image: {block.mime_type}, {_size(block.data)} — not shown to the model]"
+    if isinstance(block, AudioContent):
+        return f"[audio: {block.mime_type}, {_size(block.data)} — not shown to the model]"
+    if isinstance(block, EmbeddedResource):
+        resource = block.resource
+        mime = resource.mime_type or "unknown type"
+        if isinstance(resource, TextResourceContents):
+            return f"[resource {resource.uri}: {mime}, {len(resource.text)} characters]"
+        if isinstance(resource, BlobResourceContents):
+            return f"[resource {resource.uri}: {mime}, {_size(resource.blob)}]"
+        return f"[resource {resource.uri}: {mime}]"
+    if isinstance(block, ResourceLink):
+        return f"[link to resource {block.name}: {block.uri}]"
+    return f"[{getattr(block, 'type', 'unknown')} content]"
+
+
+def _size(data: str) -> str:
+    """The decoded size of base64 `data`, in plain words."""
+    try:
+        size = len(base64.b64decode(data, validate=False))
+    except (binascii.Error, ValueError):
+        size = len(data) * 3 // 4
+    return f"{size} bytes" if size < 10_000 else f"{size / 1024:.0f} KB"
+
+
+def _mirrored(structured: Mapping[str, Any], texts: list[str]) -> bool:
+    """Whether a text block already is the structured content as JSON (what SDKs send)."""
+    for text in texts:
+        if structured == {"result": text}:
+            return True
+        try:
+            value = json.loads(text)
+        except ValueError:
+            continue
+        if structured in (value, {"result": value}):
+            return True
+    return False
+
+
+def _counted(notes: list[str]) -> list[str]:
+    counts: dict[str, int] = {}
+    for note in notes:
+        kind = note[1:].split(":", 1)[0].split(" ", 1)[0]
+        counts[kind] = counts.get(kind, 0) + 1
+    return [f"{n} {kind}{'s' if n > 1 else ''}" for kind, n in counts.items()]
+
+
+def cap(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, saying so at the end where it was cut."""
+    if len(text) <= limit:
+        return text
+    note = f"\n[cut: the result had {len(text):,} characters; the first {{kept:,}} are shown]"
+    kept = max(0, limit - len(note.format(kept=limit)))
+    return text[:kept] + note.format(kept=kept)
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line (whitespace runs become one space), at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def preview(tool: str, arguments: str) -> str:
+    """The call on one short line for the display: `search: "weather in Oslo"`, or
+    `add: a=1, b=2`; arguments that are not a JSON object are shown as written."""
+    try:
+        value = json.loads(arguments) if arguments.strip() else {}
+    except ValueError:
+        value = arguments
+    if isinstance(value, dict):
+        shown = (
+            [_short(v) for v in value.values()]
+            if len(value) == 1
+            else [f"{k}={_short(v)}" for k, v in value.items()]
+        )
+        rendered = ", ".join(shown)
+    else:
+        rendered = arguments
+    return one_line(f"{tool}: {rendered}" if rendered else tool, PREVIEW_CHARS)
+
+
+def _short(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
