@@ -74,15 +74,17 @@ class _Pending:
 
 
 def _starts_another(current: _Pending, delta: ToolCallDelta) -> bool:
-    if delta.id and current.id and delta.id != current.id:
-        return True
-    if not (delta.name and current.name and delta.arguments and current.arguments):
+    """Whether `delta`, sent on the index of `current`, is the first piece of another call:
+    it has another id, or it names a tool (or brings an id) after `current` was complete."""
+    if delta.id and current.id:
+        return delta.id != current.id
+    if not (delta.id or (delta.name and delta.arguments)) or not current.arguments:
         return False
     try:
         json.loads("".join(current.arguments))
     except ValueError:
         return False
-    return True
+    return bool(current.name)
 
 
 class ToolCallAssembler:
@@ -94,9 +96,9 @@ class ToolCallAssembler:
       vLLM may repeat them in a later piece, and older llama.cpp repeats the name in every
       piece: the first name a call gets is its name, later ones are ignored;
     - `arguments` is a JSON text split anywhere across pieces, or whole in one piece;
-    - a piece whose `id` differs from its index's call, or that brings a name and arguments
-      after the call's arguments were complete, starts a new call on that index (servers
-      that send whole calls, all numbered 0);
+    - a piece whose `id` differs from its index's call, or that brings an id, or a name with
+      arguments, after that call's arguments were complete, starts a new call on that index
+      (servers that number every call 0);
     - a call without an id, or with the id of an earlier call, gets a new id.
     """
 

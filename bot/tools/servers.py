@@ -566,9 +566,9 @@ class _Server:
         try:
             async with asyncio.timeout(limit):
                 client = await self.session()
-                result: CallToolResult = await client.call_tool(
-                    tool, arguments, read_timeout_seconds=limit
-                )
+                # Cancelled at the deadline, the SDK tells the server to stop (it is the same
+                # courtesy notification as for a read timeout of its own).
+                result: CallToolResult = await client.call_tool(tool, arguments)
         except TimeoutError:
             return _timed_out(limit)
         except ServerUnavailable as exc:

@@ -94,11 +94,15 @@ STYLES = ("whole", "openai", "llama.cpp", "vllm-repeat", "old llama.cpp")
 @st.composite
 def turns(draw: st.DrawFn) -> list[Sent]:
     count = draw(st.integers(1, 4))
-    reuse_index = draw(st.booleans())  # servers that number every whole call 0
+    reuse_index = draw(st.booleans())  # servers that number every call 0
     calls = []
     for n in range(count):
-        style = draw(st.sampled_from(STYLES))
-        has_id = style != "old llama.cpp" and (reuse_index or draw(st.booleans()))
+        style = draw(st.sampled_from(STYLES[:-1] if reuse_index else STYLES))
+        # On a reused index, a call is told apart by a new id, or by a whole call after a
+        # complete one.
+        has_id = style != "old llama.cpp" and (
+            (reuse_index and style != "whole") or draw(st.booleans())
+        )
         calls.append(
             Sent(
                 index=0 if reuse_index else n,
@@ -109,7 +113,7 @@ def turns(draw: st.DrawFn) -> list[Sent]:
                     ensure_ascii=draw(st.booleans()),
                 ),
                 cuts=tuple(draw(st.lists(st.integers(0, 200), max_size=6))),
-                style="whole" if reuse_index else style,
+                style=style,
             )
         )
     return calls
@@ -133,6 +137,13 @@ def interleave(calls: list[Sent], seed: int) -> list[ToolCallDelta]:
 @examples(300)
 @example(  # whole calls all numbered 0, without ids: each piece after a complete one is new
     [Sent(0, "call_0", "add", "{}", (), "whole"), Sent(0, None, "add", "{}", (), "whole")], 0
+)
+@example(  # an id after a complete call without one starts another call
+    [Sent(0, None, "add", "{}", (), "whole"), Sent(0, "call_3", "add", "{}", (), "openai")], 0
+)
+@example(  # the same, where the id comes back with the last piece (vLLM)
+    [Sent(0, None, "add", "{}", (), "whole"), Sent(0, "call_3", "add", "{}", (), "vllm-repeat")],
+    0,
 )
 def test_any_split_and_interleaving_of_the_pieces_gives_the_same_calls(
     calls: list[Sent], seed: int
@@ -288,11 +299,12 @@ def test_an_empty_result_says_so() -> None:
     assert read_result(result()).text == "(the tool returned nothing)"
 
 
-@given(st.text(max_size=3000), st.integers(200, 2500))
+@given(st.text(min_size=1, max_size=40), st.integers(0, 6000), st.integers(200, 2500))
 @examples(200)
 def test_a_capped_result_fits_keeps_its_start_and_says_where_it_was_cut(
-    value: str, limit: int
+    unit: str, length: int, limit: int
 ) -> None:
+    value = (unit * (length // len(unit) + 1))[:length]
     capped = cap(value, limit)
     assert len(capped) <= limit
     if len(value) <= limit:

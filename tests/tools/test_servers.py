@@ -258,6 +258,24 @@ async def test_a_killed_stdio_server_is_started_again_for_the_next_call(tmp_path
     assert not running(third_pid)
 
 
+async def test_a_call_waits_for_a_restart_no_longer_than_its_timeout(tmp_path: Path) -> None:
+    # The first start runs the server; later ones hang without answering.
+    script, marker = tmp_path / "flaky-server", tmp_path / "started-once"
+    python = stdio_entry()["command"]
+    script.write_text(
+        f"#!/bin/sh\nif [ -e {marker} ]; then exec sleep 60; fi\ntouch {marker}\n"
+        f"cd {ROOT}\nexec {python} -m {MODULE}\n"
+    )
+    script.chmod(0o755)
+    async with ToolServers(config_of(flaky={"command": str(script)}), backoff=FAST) as servers:
+        pid = int((await servers.call("pid", "{}", timeout=10)).text)
+        os.kill(pid, signal.SIGKILL)
+        await _until(lambda: servers.status()[0].state is not State.UP)
+        waited = await servers.call("pid", "{}", timeout=1.5)
+        assert waited.outcome is Outcome.TIMED_OUT and 1.4 < waited.seconds < 5
+        assert servers.status()[0].state is State.CONNECTING
+
+
 async def test_an_http_server_that_went_away_is_reconnected_when_it_is_back() -> None:
     async with http_server() as http:
         port = http.port
