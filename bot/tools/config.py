@@ -304,12 +304,17 @@ def secrets(config: McpConfig | None) -> list[str]:
     token after a header's scheme word, such as `Bearer`), URL passwords and query values.
 
     Values shorter than SECRET_MIN_CHARS are left out (see there)."""
+    found = {s for server in (config.servers if config else ()) for s in server_secrets(server)}
+    return sorted(found, key=len, reverse=True)
+
+
+def server_secrets(server: ServerConfig) -> list[str]:
+    """The secrets of one server's entry (see `secrets`), longest first."""
     found: list[str] = []
-    for server in config.servers if config is not None else ():
-        transport = server.transport
-        if isinstance(transport, StdioServer):
-            found += transport.env.values()
-            continue
+    transport = server.transport
+    if isinstance(transport, StdioServer):
+        found += transport.env.values()
+    else:
         for value in transport.headers.values():
             scheme, _, token = value.partition(" ")
             found.append(value)
@@ -319,4 +324,13 @@ def secrets(config: McpConfig | None) -> list[str]:
         if parts.password:
             found += [parts.password, unquote(parts.password)]
         found += [value for _, value in parse_qsl(parts.query)]
-    return sorted({s for s in found if len(s.strip()) >= SECRET_MIN_CHARS}, key=len, reverse=True)
+    kept = {s for s in found if len(s.strip()) >= SECRET_MIN_CHARS}
+    return sorted(kept, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """`text` with every secret replaced, for what is printed rather than logged (`check`,
+    /tools): a server's last words on stderr may quote its own token."""
+    for secret in secrets:
+        text = text.replace(secret, "<redacted>")
+    return text

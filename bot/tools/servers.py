@@ -48,7 +48,14 @@ from mcp.types import (
 from pydantic import ValidationError
 
 from bot.tools.calls import ToolResult, failure, parse_arguments, read_result
-from bot.tools.config import HttpServer, McpConfig, ServerConfig, StdioServer
+from bot.tools.config import (
+    HttpServer,
+    McpConfig,
+    ServerConfig,
+    StdioServer,
+    redact,
+    server_secrets,
+)
 from bot.tools.errors import ArgumentsError, ServerUnavailable
 from bot.tools.events import Outcome
 from bot.tools.specs import ToolSpec, openai_name
@@ -95,6 +102,19 @@ class ServerStatus:
     """Why it is down (or why the last session was lost), in plain words."""
     retry_in: float | None = None
     """Seconds until the next attempt, when down."""
+    attempt_seconds: float | None = None
+    """How long the last connection attempt took."""
+
+    @property
+    def summary(self) -> str:
+        """`3 tools`, or why it is not connected: what the start log and `check` say."""
+        if self.state is State.UP:
+            return f"{len(self.tools)} tool{'' if len(self.tools) == 1 else 's'}"
+        return f"not connected: {self.error or 'still connecting'}"
+
+    @property
+    def title(self) -> str:
+        return f'MCP server "{self.name}" ({self.kind}: {self.where})'
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +169,10 @@ class ToolServers:
         self._assign()
         for server in self._servers.values():
             status = server.status()
-            head = f'MCP server "{status.name}" ({status.kind}: {status.where})'
             if status.state is State.UP:
-                count = len(status.tools)
-                log.info("%s: %d tool%s", head, count, "" if count == 1 else "s")
+                log.info("%s: %s", status.title, status.summary)
             else:
-                why = status.error or "still connecting"
-                log.warning("%s: not connected: %s; retrying in the background", head, why)
+                log.warning("%s: %s; retrying in the background", status.title, status.summary)
             server.announced = True
 
     async def close(self) -> None:
@@ -270,6 +287,9 @@ class _Server:
         self._stderr: deque[str] = deque(maxlen=STDERR_LINES)
         self._http_status: str = ""
         self._up_since: float | None = None
+        self._attempt_began = 0.0
+        self._attempt_seconds: float | None = None
+        self._secrets = server_secrets(config)
 
     # -- the owner task ---------------------------------------------------------------------
 
@@ -284,6 +304,7 @@ class _Server:
         failures = 0
         while not self._closing:
             self.state, self._retry_at = State.CONNECTING, None
+            self._attempt_began = time.monotonic()
             try:
                 await self._session()
                 reason = self._lost_reason
@@ -463,6 +484,7 @@ class _Server:
 
     def _settle(self) -> None:
         """Tell whoever waits for the current attempt that it ended (up, down or closed)."""
+        self._attempt_seconds = time.monotonic() - self._attempt_began
         self._first.set()
         settled, self._settled = self._settled, asyncio.get_running_loop().create_future()
         if settled is not None and not settled.done():
@@ -477,7 +499,7 @@ class _Server:
         if self.state is State.UP:
             self.state = State.CONNECTING
         if not self._lost.is_set():
-            self._lost_reason = reason
+            self._lost_reason = redact(reason, self._secrets)
             self._lost.set()
 
     def _explain(self, exc: BaseException) -> str:
@@ -505,7 +527,7 @@ class _Server:
             reason = f"{type(leaf).__name__}: {leaf}"
         if self._stderr and isinstance(transport, StdioServer):
             reason += f" (its last words: {self._stderr[-1][:200]})"
-        return reason
+        return redact(reason, self._secrets)
 
     async def close(self) -> None:
         self._closing = True
@@ -544,6 +566,7 @@ class _Server:
             private_only=self.config.private_only,
             error=self.error,
             retry_in=retry,
+            attempt_seconds=self._attempt_seconds,
         )
 
     async def session(self) -> Client:
