@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from aiohttp import web
 
 from bot.tools.calls import ToolResult
 from bot.tools.events import Outcome
@@ -372,3 +373,27 @@ async def _eventually(
             if result.outcome is Outcome.DONE:
                 return result
             await asyncio.sleep(0.1)
+
+
+async def test_an_http_endpoint_that_is_no_mcp_server_is_explained() -> None:
+    async def refuse(request: web.Request) -> web.Response:
+        return web.Response(status=401, text="bad token")
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<html><title>Parked</title></html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_post("/refuse", refuse)
+    app.router.add_post("/page", page)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        config = config_of(refuse={"url": f"{base}/refuse"}, page={"url": f"{base}/page"})
+        async with ToolServers(config, backoff=FAST) as servers:
+            refused, paged = servers.status()
+    finally:
+        await runner.cleanup()
+    assert refused.error == "HTTP 401: Server returned an error response"
+    assert paged.error == "Unexpected content type: text/html; charset=utf-8"
