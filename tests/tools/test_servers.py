@@ -262,10 +262,11 @@ async def test_a_killed_stdio_server_is_started_again_for_the_next_call(tmp_path
 async def test_a_call_waits_for_a_restart_no_longer_than_its_timeout(tmp_path: Path) -> None:
     # The first start runs the server; later ones hang without answering.
     script, marker = tmp_path / "flaky-server", tmp_path / "started-once"
+    hung = tmp_path / "hung.pid"
     python = stdio_entry()["command"]
     script.write_text(
-        f"#!/bin/sh\nif [ -e {marker} ]; then exec sleep 60; fi\ntouch {marker}\n"
-        f"cd {ROOT}\nexec {python} -m {MODULE}\n"
+        f"#!/bin/sh\nif [ -e {marker} ]; then echo $$ > {hung}; exec sleep 60; fi\n"
+        f"touch {marker}\ncd {ROOT}\nexec {python} -m {MODULE}\n"
     )
     script.chmod(0o755)
     async with ToolServers(config_of(flaky={"command": str(script)}), backoff=FAST) as servers:
@@ -275,6 +276,8 @@ async def test_a_call_waits_for_a_restart_no_longer_than_its_timeout(tmp_path: P
         waited = await servers.call("pid", "{}", timeout=1.5)
         assert waited.outcome is Outcome.TIMED_OUT and 1.4 < waited.seconds < 5
         assert servers.status()[0].state is State.CONNECTING
+    # Closed while it was still connecting: the hung process was stopped too.
+    await wait_until_gone(int(hung.read_text()), timeout=1)
 
 
 async def test_an_http_server_that_went_away_is_reconnected_when_it_is_back() -> None:
