@@ -16,7 +16,6 @@ from bot.config import Settings
 from bot.providers.base import Backend, BackendError
 from bot.replicas.runtime import connect, safe_url
 from bot.session import explain
-from bot.tools.servers import State, ToolServers
 
 PROBE = [{"role": "user", "content": "Hi"}]
 
@@ -93,6 +92,9 @@ async def run_checks(settings: Settings) -> int:
             print(_line(ok, f"backend {backend.name}", detail, seconds), flush=True)
 
     if settings.mcp is not None and settings.mcp.servers:
+        # The MCP SDK takes a second or more to import: only where MCP_CONFIG asks for it.
+        from bot.tools.servers import State, ToolServers  # noqa: PLC0415
+
         async with ToolServers(settings.mcp) as servers:
             for status in servers.status():
                 ok = status.state is State.UP
