@@ -15,9 +15,10 @@ What the user sees, in order: the text the model streams (text it writes before 
 part of the answer, and stays where it was written), then for each call a ToolStarted and, as
 each ends, a ToolEnded, then the text of the next turn (after a paragraph break), and so on.
 The calls of one turn run at the same time. A turn is one backend request; a round is one
-turn's calls. After MAX_TOOL_ROUNDS rounds, a model that calls tools again is not obeyed: the
-loop yields ToolsCutShort and makes one more request, without tools, asking it to answer with
-what it has.
+turn's calls. Reasoning and ThinkingClosed pass through as each request sends them (a
+ThinkingClosed in a later turn concerns that turn's text only). After MAX_TOOL_ROUNDS rounds,
+a model that calls tools again is not obeyed: the loop yields ToolsCutShort and makes one more
+request, without tools, asking it to answer with what it has.
 
 History. The loop keeps the full exchange (the assistant turns with `tool_calls`, the `tool`
 results) only while it runs. Afterwards `history_text()` is what the chat's history should keep
@@ -319,7 +320,7 @@ class ToolLoop:
 
 
 def _paragraph_break(answer: str) -> str:
-    """What separates a new turn's text from the answer so far: a blank line."""
-    stripped = answer.rstrip(" ")
-    trailing = len(stripped) - len(stripped.rstrip("\n"))
-    return "\n" * max(0, 2 - trailing)
+    """What separates a new turn's text from the answer so far: enough newlines for a blank
+    line (Markdown counts a line of spaces as blank)."""
+    tail = answer[len(answer.rstrip()) :]
+    return "\n" * max(0, 2 - tail.count("\n"))

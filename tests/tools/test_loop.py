@@ -24,12 +24,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from bot.providers.base import Chunk, FinishReason, Messages, Reasoning, ToolCallDelta, Usage
 from bot.tools.calls import ToolResult, failure
 from bot.tools.events import LoopChunk, Outcome, ToolEnded, ToolsCutShort, ToolStarted
 from bot.tools.loop import CUT_SHORT_NOTE, ToolLimits, ToolLoop
 from bot.tools.specs import ToolSpec
+from tests.support.properties import examples
 
 USER = [{"role": "user", "content": "Weather in Oslo?"}]
 SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}}
@@ -483,3 +486,71 @@ async def test_a_summary_names_failed_calls() -> None:
     loop = ToolLoop(backend.stream, USER, runner, private=True)
     await collect(loop)
     assert loop.summary() == "- add → unavailable: Error: the server is down"
+
+
+# -- any script --------------------------------------------------------------------------------
+
+Script = list[tuple[list[str], list[str], str]]
+
+
+@st.composite
+def scripts(draw: st.DrawFn) -> Script:
+    """Turns of a model: the text pieces it writes, then the tools it calls (none in the last
+    turn), in a random server's shape."""
+    words = st.text(alphabet="ab \n", min_size=1, max_size=6).filter(str.strip)
+    names = st.sampled_from(["weather", "add", "files__read"])
+    turns = [
+        (
+            draw(st.lists(words, max_size=3)),
+            draw(st.lists(names, min_size=1, max_size=3)),
+            draw(st.sampled_from(list(SHAPES))),
+        )
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    return [*turns, (draw(st.lists(words, max_size=3)), [], "openai")]
+
+
+@given(scripts(), st.integers(1, 3))
+@examples(100)
+@example([(["a\n "], ["weather"], "openai"), (["a"], [], "openai")], 1)
+def test_any_script_keeps_text_and_calls_in_the_order_they_happened(
+    script: Script, max_rounds: int
+) -> None:
+    def turn(number: int) -> list[Chunk]:
+        texts, calls, shape = script[min(number, len(script) - 1)]
+        make, finish = SHAPES[shape]
+        pieces = [c for i, n in enumerate(calls) for c in make(i, f"c{number}_{i}", n, "{}")]
+        return [*texts, *pieces, FinishReason(finish if calls else "stop")]
+
+    backend = Backend(turn)
+    limits = ToolLimits(max_rounds=max_rounds)
+    loop = ToolLoop(backend.stream, USER, Runner(), private=True, limits=limits)
+    order: list[tuple[int, int]] = []  # (turn, 0 text / 1 its calls' events), as yielded
+
+    async def run() -> list[LoopChunk]:
+        chunks = []
+        async with contextlib.aclosing(loop.run()) as stream:
+            async for chunk in stream:
+                chunks.append(chunk)
+                if isinstance(chunk, str) and chunk.strip("\n"):
+                    order.append((len(backend.requests) - 1, 0))
+                elif isinstance(chunk, ToolStarted | ToolEnded):
+                    order.append((int(chunk.call_id[1:].split("_")[0]), 1))
+        return chunks
+
+    chunks = asyncio.run(run())
+    rounds = min(len(script) - 1, max_rounds)
+    assert (loop.rounds, loop.cut_short) == (rounds, len(script) - 1 > max_rounds)
+    assert len(backend.requests) == rounds + 1 + loop.cut_short
+    assert order == sorted(order)  # a turn's text, then its calls, then the next turn
+    texts = ["".join(script[min(n, len(script) - 1)][0]) for n in range(len(backend.requests))]
+    expected = ""
+    for text in filter(None, texts):
+        if expected:
+            expected += "\n" * max(0, 2 - expected[len(expected.rstrip()) :].count("\n"))
+        expected += text
+    assert "".join(c for c in chunks if isinstance(c, str)) == loop.answer == expected
+    started = [c.tool for c in chunks if isinstance(c, ToolStarted)]
+    called = [n for _, calls, _ in script[:rounds] for n in calls]
+    assert started == [n.replace("files__", "") for n in called]
+    assert chunks[-1] == FinishReason("stop")
