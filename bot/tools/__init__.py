@@ -4,5 +4,6 @@ config.py reads MCP_CONFIG; connection.py keeps one server's session up; servers
 all and names their tools for the model; calls.py and specs.py are the pure rules (assembling
 streamed calls, arguments, results, names); loop.py runs the rounds between the backend and the
 delivery and yields events.py's display events. Importing this package imports nothing heavy:
-the SDK loads with connection.py (about a second), so import it only when MCP_CONFIG is set.
+the SDK loads with servers.py (about a second), so import that only when MCP_CONFIG is set;
+loop.py does not need it.
 """

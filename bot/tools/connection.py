@@ -43,10 +43,11 @@ from mcp.types import (
 )
 from pydantic import ValidationError
 
-from bot.tools.calls import ToolResult, failure, read_result
+from bot.tools.calls import ToolResult, failure
 from bot.tools.config import HttpServer, ServerConfig, StdioServer, redact, server_secrets
 from bot.tools.errors import ServerUnavailable
 from bot.tools.events import Outcome
+from bot.tools.results import read_result
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ from bot.tools.calls import (
     cap,
     parse_arguments,
     preview,
-    read_result,
 )
 from bot.tools.errors import ArgumentsError
 from bot.tools.events import PREVIEW_CHARS, Outcome
+from bot.tools.results import read_result
 from bot.tools.specs import NAME_SHAPE, ToolSpec, openai_name
 from tests.support.properties import examples
 
