@@ -1,4 +1,5 @@
-"""`python -m bot check`: is every part the bot needs reachable? One line per check.
+"""`python -m bot check`: is every part the bot needs reachable? One line per check (and one
+per MCP server of MCP_CONFIG).
 
 It is what an operator runs when the bot does not answer, so it never ends in a traceback:
 whatever a server answers (an HTML page, the wrong JSON, nothing), the line says what came.
@@ -87,4 +88,15 @@ async def run_checks(settings: Settings) -> int:
             ok, detail, seconds = await _timed(lambda b=backend: _probe(b), _backend_failure)  # type: ignore[misc]
             results.append(ok)
             print(_line(ok, f"backend {backend.name}", detail, seconds), flush=True)
+
+    if settings.mcp is not None and settings.mcp.servers:
+        # The MCP SDK takes a second or more to import: only where MCP_CONFIG asks for it.
+        from bot.tools.servers import State, ToolServers  # noqa: PLC0415
+
+        async with ToolServers(settings.mcp) as servers:
+            for status in servers.status():
+                ok = status.state is State.UP
+                results.append(ok)
+                seconds = status.attempt_seconds or 0.0
+                print(_line(ok, status.title, status.summary, seconds), flush=True)
     return 0 if all(results) else 1

@@ -22,7 +22,9 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.providers import PROVIDERS
-
+from bot.tools.config import McpConfig
+from bot.tools.config import load_config as load_mcp_config
+from bot.tools.config import secrets as mcp_secrets
 TOKEN_SHAPE = r"^\d+:[A-Za-z0-9_-]+$"
 URL_EXAMPLES = {
     "TELEGRAM_API_URL": "https://api.telegram.org",
@@ -276,8 +278,8 @@ class Settings(BaseSettings):
         return self._system_text
 
     def secrets(self) -> list[str]:
-        """Every value the log must never show: the token, the API keys, the webhook secret
-        and the proxy's credentials (as written, and decoded)."""
+        """Every value the log must never show: the token, the API key, the webhook secret,
+        the proxy's credentials (as written, and decoded) and MCP_CONFIG's env and headers."""
         found = [self.bot_token.get_secret_value()]
         for secret in (self.openai_api_key, self.webhook_secret, self.stt_api_key):
             if secret is not None:
@@ -290,6 +292,7 @@ class Settings(BaseSettings):
             password = urlsplit(self.redis_url.get_secret_value()).password
             if password:
                 found += [password, unquote(password)]
+        found += mcp_secrets(self._mcp)
         return sorted({s for s in found if s}, key=len, reverse=True)
 
     @property
@@ -336,6 +339,44 @@ class Settings(BaseSettings):
                 f"when STT=local; {self.stt_model} has no model.bin"
             )
         return self
+
+    # Tools: MCP servers whose tools the model may call (docs/tools.md)
+    mcp_config: Path | None = Field(
+        default=None,
+        description="A JSON file in the mcpServers format: the MCP servers whose tools the "
+        "model may call (none: no tools)",
+    )
+    tool_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds one tool call may take (a server's own `timeout` wins)",
+    )
+    tool_result_chars: int = Field(
+        default=20000,
+        ge=500,
+        le=1_000_000,
+        description="Longest tool result the model reads, in characters; longer ones are cut",
+    )
+    max_tool_rounds: int = Field(
+        default=5,
+        ge=1,
+        le=50,
+        description="Rounds of tool calls in one answer before the model must answer",
+    )
+    _mcp: McpConfig | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _read_mcp_config(self) -> Settings:
+        """Read MCP_CONFIG at start, so a broken file stops the bot with one readable
+        paragraph (McpConfigError is a ValueError naming the file, server and key)."""
+        self._mcp = load_mcp_config(self.mcp_config) if self.mcp_config is not None else None
+        return self
+
+    @property
+    def mcp(self) -> McpConfig | None:
+        """The MCP servers MCP_CONFIG names, checked; None without MCP_CONFIG."""
+        return self._mcp
 
 
 def load_settings(**overrides: object) -> Settings:
