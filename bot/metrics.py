@@ -9,17 +9,40 @@ label ever holds a chat or user id.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Final, Literal, Self, get_args
+from typing import TYPE_CHECKING, Final, Literal, Self, get_args
 
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import choose_encoder
 
-from bot.providers.base import Usage
+from bot.providers.base import BackendError, Usage
+
+if TYPE_CHECKING:
+    from aiogram import Bot
 
 Ending = Literal[
     "complete",  # the model finished
@@ -215,6 +238,76 @@ class Metrics:
         """The scrape body and its content type (OpenMetrics when the scraper asks for it)."""
         encoder, content_type = choose_encoder(accept or "")
         return encoder(self.registry), content_type
+
+
+def telegram_outcome(error: BaseException | None) -> TelegramOutcome:
+    """How a Bot API call ended, from what aiogram raised (None: it succeeded)."""
+    if error is None:
+        return "ok"
+    kinds: tuple[tuple[type[BaseException], TelegramOutcome], ...] = (
+        (TelegramRetryAfter, "retry_after"),
+        (TelegramEntityTooLarge, "bad_request"),  # 413: a file too large, before "network"
+        (TelegramBadRequest, "bad_request"),
+        (TelegramMigrateToChat, "bad_request"),
+        (TelegramForbiddenError, "forbidden"),
+        (TelegramNotFound, "not_found"),
+        (TelegramConflictError, "conflict"),
+        (TelegramUnauthorizedError, "unauthorized"),
+        (TelegramServerError, "server_error"),
+        (TelegramNetworkError, "network"),
+        (ClientDecodeError, "server_error"),  # a proxy's HTML page instead of JSON
+        (TimeoutError, "network"),
+        (OSError, "network"),
+    )
+    for kind, outcome in kinds:
+        if isinstance(error, kind):
+            return outcome
+    return "other"
+
+
+def backend_outcome(error: BaseException | None) -> BackendOutcome:
+    """How a backend request ended: `ok`, the BackendError's reason, or `stopped` when it was
+    cancelled (the user stopped the answer, or the bot is stopping)."""
+    if error is None:
+        return "ok"
+    if isinstance(error, asyncio.CancelledError):
+        return "stopped"
+    if isinstance(error, BackendError):
+        return _BACKEND_REASONS.get(error.reason, "failed")
+    return "other"
+
+
+_BACKEND_REASONS: Final[dict[str, BackendOutcome]] = {
+    "unavailable": "unavailable",
+    "rejected": "rejected",
+    "empty": "empty",
+    "timeout": "timeout",
+}
+
+
+class TelegramMetrics(BaseRequestMiddleware):
+    """Counts every Bot API call by method and outcome, and each 429's retry_after:
+    `bot.session.middleware(TelegramMetrics(metrics))`. A cancelled call is not counted."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        name = method.__api_method__
+        try:
+            result = await make_request(bot, method)
+        except Exception as exc:
+            self.metrics.telegram_call(name, telegram_outcome(exc))
+            if isinstance(exc, TelegramRetryAfter):
+                self.metrics.retry_after(exc.retry_after)
+            raise
+        self.metrics.telegram_call(name, "ok")
+        return result
 
 
 def metrics_handler(metrics: Metrics) -> Callable[[web.Request], Awaitable[web.Response]]:

@@ -3,11 +3,21 @@ recorded, names that follow the conventions, and labels that stay few."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+)
 from aiohttp import web
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -21,10 +31,14 @@ from bot.metrics import (
     MAX_METHODS,
     MAX_MODELS,
     Metrics,
+    TelegramMetrics,
+    backend_outcome,
     metrics_handler,
     serve_metrics,
 )
-from bot.providers.base import Usage
+from bot.providers.base import BackendError, BackendTimeout, BackendUnavailable, Usage
+from tests.conftest import TOKEN
+from tests.servers.telegram_api import FakeTelegram
 from tests.support.properties import examples
 
 LABELS = {"ending", "model", "kind", "source", "method", "outcome", "backend", "le"}
@@ -203,3 +217,65 @@ def test_labels_stay_few_whatever_the_bot_passes(
     assert values.get("outcome", set()) <= {"other"}
     assert len(values.get("model", set())) <= MAX_MODELS + 1
     assert len(values.get("method", set())) <= MAX_METHODS + 1
+
+
+async def test_every_bot_api_call_is_counted_by_method_and_outcome(
+    telegram: FakeTelegram,
+) -> None:
+    """A real aiogram Bot against the local Bot API server, with the middleware installed."""
+    metrics = Metrics()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url))
+    session.middleware(TelegramMetrics(metrics))
+    bot = Bot(TOKEN, session=session)
+    chat = 4242
+    telegram.add_message(chat, "hi")
+    try:
+        await bot.send_message(chat, "one")
+        telegram.fail_next("sendMessage", error_code=429, retry_after=7)
+        with pytest.raises(TelegramRetryAfter):
+            await bot.send_message(chat, "two")
+        telegram.fail_next("editMessageText", error_code=400, description="Bad Request: nope")
+        with pytest.raises(TelegramBadRequest):
+            await bot.edit_message_text(text="x", chat_id=chat, message_id=1)
+        telegram.fail_next("sendMessage", error_code=403, description="Forbidden: blocked")
+        with pytest.raises(TelegramForbiddenError):
+            await bot.send_message(chat, "three")
+        telegram.fail_next("sendMessage", error_code=502, html=True)
+        with pytest.raises(ClientDecodeError):
+            await bot.send_message(chat, "four")
+    finally:
+        await session.close()
+    registry = metrics.registry
+
+    def calls(method: str, outcome: str) -> float | None:
+        labels = {"method": method, "outcome": outcome}
+        return registry.get_sample_value("bot_telegram_requests_total", labels)
+
+    assert calls("sendMessage", "ok") == 1
+    assert calls("sendMessage", "retry_after") == 1
+    assert calls("editMessageText", "bad_request") == 1
+    assert calls("sendMessage", "forbidden") == 1
+    assert calls("sendMessage", "server_error") == 1
+    assert registry.get_sample_value("bot_telegram_retry_after_total") == 1
+    assert registry.get_sample_value("bot_telegram_retry_after_seconds_total") == 7
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (None, "ok"),
+        (BackendTimeout("slow"), "timeout"),
+        (BackendUnavailable("down"), "unavailable"),
+        (BackendError("odd"), "failed"),
+        (asyncio.CancelledError(), "stopped"),
+        (RuntimeError("bug"), "other"),
+    ],
+)
+def test_backend_outcomes_come_from_the_error_types(
+    error: BaseException | None, outcome: str
+) -> None:
+    assert backend_outcome(error) == outcome
+    metrics = Metrics()
+    metrics.backend_request("openai", backend_outcome(error))
+    labels = {"backend": "openai", "outcome": outcome}
+    assert metrics.registry.get_sample_value("bot_backend_requests_total", labels) == 1
