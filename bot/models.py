@@ -91,8 +91,11 @@ class ModelSource:
 
     @property
     def shown(self) -> str:
-        """The endpoint as logs and users may see it."""
-        return without_credentials(self.endpoint)
+        """The endpoint as logs and users may see it (without a password in it)."""
+        try:
+            return without_credentials(self.endpoint)
+        except ValueError:  # not an absolute URL: it holds no credentials either
+            return self.endpoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,8 @@ class _Entry:
     """The latest answer of one source: its models when it listed some, else the failure."""
 
     models: tuple[str, ...] | None = None
+    allowed: tuple[str, ...] = ()
+    """`models` that MODELS allows: worked out once per list, not on every question."""
     listed_at: float = float("-inf")
     failure: ListingFailed | None = None
     asked_at: float = float("-inf")
@@ -219,7 +224,7 @@ class ModelCatalog:
         self.wait = wait
         self.fetch_timeout = fetch_timeout
         self.retry_failed = retry_failed
-        self.allowed = allowlist_matcher(allowlist)
+        self.allows = allowlist_matcher(allowlist)
         self._session = session
         self._clock = clock
         self._entries = [_Entry() for _ in self.sources]
@@ -301,7 +306,10 @@ class ModelCatalog:
         source, entry = self.sources[index], self._entries[index]
         try:
             names = await self._list(source)
-        except ListingFailed as exc:
+        except Exception as exc:  # a background task: whatever happens is logged and kept
+            if not isinstance(exc, ListingFailed):
+                log.warning("models of %s: unexpected error", source.name, exc_info=True)
+                exc = ListingFailed("unreachable", f"asking {source.shown} failed: {exc!r}")
             if entry.failure is None or entry.failure.reason != exc.reason:
                 kept = " (its last list is kept)" if entry.models is not None else ""
                 log.warning("models of %s: %s%s", source.name, exc, kept)
@@ -310,6 +318,7 @@ class ModelCatalog:
         if entry.failure is not None:
             log.info("models of %s: listed again (%d)", source.name, len(names))
         entry.models = tuple(sorted(dict.fromkeys(names[:MAX_MODELS])))
+        entry.allowed = tuple(m for m in entry.models if self.allows(m))
         entry.listed_at = self._clock()
         entry.failure = None
 
@@ -363,7 +372,7 @@ class ModelCatalog:
             if failure is None:
                 return Offer(source.name, (), False, "not_asked", "its models were not asked yet")
             return Offer(source.name, (), False, failure.reason, str(failure))
-        models = tuple(m for m in entry.models if self.allowed(m))
+        models = entry.allowed
         if not models:
             why = f"{source.shown} lists no model that MODELS allows"
             if not entry.models:

@@ -8,7 +8,7 @@ import fnmatch
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import pytest
@@ -269,3 +269,33 @@ def test_models_patterns_match_like_shell_wildcards_with_case(
     live = [p.strip() for p in patterns if p.strip()]
     expected = not live or any(fnmatch.fnmatchcase(name, p) for p in live)
     assert allowed(name) == expected
+
+
+class BrokenSession:
+    """Raises what no HTTP client should: the catalog's background task must survive it."""
+
+    def get(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+
+async def test_an_unexpected_error_is_logged_and_offers_model_only(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    catalog = ModelCatalog(
+        [ModelSource("openai", "openai", "http://127.0.0.1:1/v1")],
+        "m",
+        session=cast(aiohttp.ClientSession, BrokenSession()),
+    )
+    try:
+        found = await catalog.catalog()
+    finally:
+        await catalog.aclose()
+    (offer,) = found.offers
+    assert offer.reason == "unreachable" and "RuntimeError('a bug')" in offer.why
+    assert "unexpected error" in caplog.text
+
+
+def test_an_address_that_is_not_absolute_is_shown_as_it_is() -> None:
+    assert ModelSource("openai", "openai", "localhost:8000/v1").shown == "localhost:8000/v1/models"
+    with_password = ModelSource("openai", "openai", "http://u:secret@h:1/v1")
+    assert with_password.shown == "http://h:1/v1/models"
