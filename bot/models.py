@@ -36,6 +36,10 @@ DEFAULT_RETRY_FAILED = 30.0
 """Seconds before a backend whose `/models` failed is asked again (when /model is used)."""
 READ_LIMIT = 4 * 1024 * 1024
 """Bytes of a `/models` answer read at most (OpenRouter's list of 300+ models is ~1 MB)."""
+DETAIL_LIMIT = 2048
+"""Bytes of an error answer read for the server's own words."""
+DETAIL_CHARS = 120
+"""Characters of the server's words quoted in a note."""
 MAX_MODELS = 2000
 """Models kept from one backend's list; the rest are ignored."""
 
@@ -336,7 +340,8 @@ class ModelCatalog:
             ) as response:
                 status = response.status
                 if status >= 300:
-                    raise _http_failure(status, source.shown)
+                    said = _detail(await response.content.read(DETAIL_LIMIT), source.api_key)
+                    raise _http_failure(status, source.shown, said)
                 body = await response.content.read(READ_LIMIT + 1)
         except (TimeoutError, aiohttp.ServerTimeoutError):
             raise ListingFailed(
@@ -384,14 +389,33 @@ class ModelCatalog:
         return Offer(source.name, models, True, failure.reason, f"list from {age} ago: {failure}")
 
 
-def _http_failure(status: int, shown: str) -> ListingFailed:
+def _http_failure(status: int, shown: str, said: str = "") -> ListingFailed:
+    """A non-2xx answer as a typed failure; `said` is the server's own words, if any."""
+    quoted = f" ({said})" if said else ""
     if status in (401, 403):
-        return ListingFailed("unauthorized", f"{shown} refused the API key (HTTP {status})")
+        return ListingFailed(
+            "unauthorized", f"{shown} refused the API key (HTTP {status}){quoted}"
+        )
     if status in (404, 405):
         return ListingFailed("not_found", f"{shown} answered HTTP {status}: it lists no models")
     if status >= 500 or status in (408, 429):
-        return ListingFailed("server_error", f"{shown} answered HTTP {status}")
-    return ListingFailed("rejected", f"{shown} answered HTTP {status}")
+        return ListingFailed("server_error", f"{shown} answered HTTP {status}{quoted}")
+    return ListingFailed("rejected", f"{shown} answered HTTP {status}{quoted}")
+
+
+def _detail(body: bytes, secret: str | None) -> str:
+    """The server's error message (`error.message`, or the text), short and one line, without
+    the API key in it should the server quote it back."""
+    text = body.decode("utf-8", errors="replace")
+    with contextlib.suppress(ValueError, AttributeError, TypeError):
+        error = json.loads(text).get("error")
+        text = str(error.get("message") if isinstance(error, dict) else error or "")
+    if "<html" in text.lower():
+        return ""  # an error page: its status says as much
+    text = " ".join(text.split())
+    if secret:
+        text = text.replace(secret, "***")
+    return text[:DETAIL_CHARS].rstrip()
 
 
 def _age(seconds: float) -> str:

@@ -200,7 +200,9 @@ async def test_a_failing_refresh_keeps_the_last_list_and_says_how_old(
     clock.now += 600
     found = await catalog.catalog()
     assert found.offered("llama3.2:1b") and found.serves("llama3.2:1b") == ("openai",)
-    assert found.notes == (f"openai: list from 10 min ago: {server.url}/models answered HTTP 502",)
+    assert found.notes == (
+        f"openai: list from 10 min ago: {server.url}/models answered HTTP 502 (no)",
+    )
     clock.now += 29
     await catalog.catalog()
     assert server.requests == 2
@@ -299,3 +301,13 @@ def test_an_address_that_is_not_absolute_is_shown_as_it_is() -> None:
     assert ModelSource("openai", "openai", "localhost:8000/v1").shown == "localhost:8000/v1/models"
     with_password = ModelSource("openai", "openai", "http://u:secret@h:1/v1")
     assert with_password.shown == "http://h:1/v1/models"
+
+
+async def test_the_servers_own_words_are_quoted_without_the_key(
+    make: CatalogFactory, server: ModelLists
+) -> None:
+    server.status, server.error = 401, f"Incorrect API key provided: {KEY}.\n See the docs."
+    (note,) = (await make().catalog()).notes
+    assert note.endswith("refused the API key (HTTP 401) (Incorrect API key provided: ***. See "
+                         "the docs.)")  # fmt: skip
+    assert KEY not in note

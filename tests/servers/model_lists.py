@@ -13,12 +13,14 @@ from tests.support.process import free_port
 
 
 class ModelLists:
-    """`url` is the API base (ends in /v1); `models`, `status`, `body` and `hold` shape the
-    next answers; `requests` counts them and `keys` records the Authorization headers."""
+    """`url` is the API base (ends in /v1); `models`, `status` (with `error`, the message of an
+    error answer), `body` and `hold` shape the next answers; `requests` counts them and `keys`
+    records the Authorization headers."""
 
     def __init__(self, models: list[str] | None = None) -> None:
         self.models = list(models or [])
         self.status = 200
+        self.error = "no"
         self.body: bytes | None = None
         self.hold: asyncio.Event | None = None
         self.requests = 0
@@ -59,7 +61,7 @@ class ModelLists:
         if self.hold is not None:
             await self.hold.wait()
         if self.status != 200:
-            return web.json_response({"error": {"message": "no"}}, status=self.status)
+            return web.json_response({"error": {"message": self.error}}, status=self.status)
         if self.body is not None:
             return web.Response(body=self.body, content_type="application/json")
         data: list[dict[str, Any]] = [
