@@ -21,10 +21,12 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.personas import DEFAULT_PERSONAS, Persona, PersonasError, load_personas
 from bot.providers import PROVIDERS
 from bot.tools.config import McpConfig
 from bot.tools.config import load_config as load_mcp_config
 from bot.tools.config import secrets as mcp_secrets
+
 TOKEN_SHAPE = r"^\d+:[A-Za-z0-9_-]+$"
 URL_EXAMPLES = {
     "TELEGRAM_API_URL": "https://api.telegram.org",
@@ -170,6 +172,42 @@ class Settings(BaseSettings):
         description="Touched by every successful getUpdates; `python -m bot health` reads it",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    # Models, personas, usage and metrics
+    models: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Models /model offers, comma-separated, * as a wildcard (e.g. gpt-4o*,"
+        "llama3*); empty: every model the backends list",
+    )
+    personas_file: Path | None = Field(
+        default=None,
+        description="A YAML or JSON list of /mode personas (name, title, prompt, optional "
+        "model and temperature); empty: the shipped set",
+    )
+    daily_token_limit: int = Field(
+        default=0, ge=0, description="Tokens one user may spend per UTC day (0: no limit)"
+    )
+    monthly_token_limit: int = Field(
+        default=0, ge=0, description="Tokens one user may spend per UTC month (0: no limit)"
+    )
+    admin_users: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="User ids exempt from the token limits, who may use /stats",
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Port of the Prometheus /metrics endpoint in polling mode (empty: off; "
+        "webhook mode serves /metrics on the webhook server)",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        description="Address the polling mode's /metrics listens on (0.0.0.0 for a scraper "
+        "in another container)",
+    )
+    _personas: tuple[Persona, ...] = PrivateAttr(DEFAULT_PERSONAS)
 
     @field_validator("backend", mode="before")
     @classmethod
@@ -377,6 +415,46 @@ class Settings(BaseSettings):
     def mcp(self) -> McpConfig | None:
         """The MCP servers MCP_CONFIG names, checked; None without MCP_CONFIG."""
         return self._mcp
+    @field_validator("models", mode="before")
+    @classmethod
+    def _model_patterns(cls, value: object) -> object:
+        items = _split_csv(value)
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, str) and re.search(r"\s", item):
+                    raise ValueError(
+                        f"has {item!r}, which holds a space: list model names (with * for any "
+                        "characters) separated by commas, e.g. gpt-4o*,llama3*"
+                    )
+        return items
+
+    @field_validator("admin_users", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        items = _split_csv(value)
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, str) and not re.fullmatch(r"\d+", item):
+                    raise ValueError(
+                        f"has {item!r}, which is not a numeric user id: list numeric user ids"
+                        " such as 123456789, not @usernames (the bot tells a refused user "
+                        "their id)"
+                    )
+        return items
+
+    @model_validator(mode="after")
+    def _read_personas_file(self) -> Settings:
+        if self.personas_file is not None:
+            try:
+                self._personas = tuple(load_personas(self.personas_file))
+            except PersonasError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def personas(self) -> tuple[Persona, ...]:
+        """The /mode personas: PERSONAS_FILE's when set, else the shipped set."""
+        return self._personas
 
 
 def load_settings(**overrides: object) -> Settings:
