@@ -415,6 +415,7 @@ class Settings(BaseSettings):
     def mcp(self) -> McpConfig | None:
         """The MCP servers MCP_CONFIG names, checked; None without MCP_CONFIG."""
         return self._mcp
+
     @field_validator("models", mode="before")
     @classmethod
     def _model_patterns(cls, value: object) -> object:

@@ -123,9 +123,7 @@ class Conversations:
                 await self.history.refresh(key)
                 yield chat
 
-    async def reset(
-        self, key: ChatKey, *, lang: str, attempt: Attempt = FIRST_ATTEMPT
-    ) -> None:
+    async def reset(self, key: ChatKey, *, lang: str, attempt: Attempt = FIRST_ATTEMPT) -> None:
         """Stop the answer in progress and forget the chat; queued messages are dropped.
 
         Returns once the stopped answer has written its last word, so that the confirmation

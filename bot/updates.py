@@ -101,4 +101,3 @@ class DropRepeatedUpdates(BaseMiddleware):
             log.info("update %d came again; it was handled the first time", event.update_id)
             return None
         return await handler(event, data)
-

@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.inputs.downloads import MAX_DOWNLOAD, download, stated_limit
 from bot.inputs.errors import DownloadError
 from tests.conftest import TOKEN
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 
 CHAT = 1001
 

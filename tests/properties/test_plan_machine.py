@@ -34,8 +34,9 @@ MARKUP = st.sampled_from(
 )  # fmt: skip
 CHUNK = st.one_of(
     st.lists(st.one_of(WORD, MARKUP), min_size=1, max_size=30).map("".join),
-    st.tuples(st.lists(st.one_of(WORD, MARKUP), min_size=5, max_size=40), st.integers(20, 200))
-    .map(lambda drawn: "".join(drawn[0]) * drawn[1]),  # a burst: thousands of characters
+    st.tuples(
+        st.lists(st.one_of(WORD, MARKUP), min_size=5, max_size=40), st.integers(20, 200)
+    ).map(lambda drawn: "".join(drawn[0]) * drawn[1]),  # a burst: thousands of characters
 )
 FAULTS = st.sampled_from(
     ["ok", "ok", "ok", "ok", "lost", "failed", "entities", "too_long", "deleted", "rejected",

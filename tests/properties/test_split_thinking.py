@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -152,7 +152,7 @@ def test_a_partial_tag_is_held_only_while_it_can_still_become_one(
 
 
 async def run(chunks: Sequence[Chunk | Note]) -> list[Chunk | Note]:
-    async def source() -> AsyncIterator[Chunk | Note]:
+    async def source() -> AsyncGenerator[Chunk | Note, None]:
         for chunk in chunks:
             yield chunk
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from bot.plan import Note
 from bot.providers.base import (
     BackendError,
     Chunk,
@@ -223,7 +224,7 @@ async def test_replayed_over_tcp(fixtures: dict[str, Fixture], name: str, how: s
 async def check_split(fixture: Fixture, chunks: Sequence[Chunk]) -> None:
     """Through split_thinking: inline thoughts as the sidecar says, anything else unchanged."""
 
-    async def replay() -> AsyncIterator[Chunk]:
+    async def replay() -> AsyncGenerator[Chunk | Note, None]:
         for chunk in chunks:
             yield chunk
 

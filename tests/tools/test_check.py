@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.servers.backends import FakeCromicle
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.mcp import stdio_entry
 from tests.support.process import base_env, free_port, run_to_end
 

@@ -38,7 +38,7 @@ from bot.metrics import (
 )
 from bot.providers.base import BackendError, BackendTimeout, BackendUnavailable, Usage
 from tests.conftest import TOKEN
-from tests.servers.telegram_api import FakeTelegram
+from tests.servers.telegram import FakeTelegram
 from tests.support.properties import examples
 
 LABELS = {"ending", "model", "kind", "source", "method", "outcome", "backend", "le"}
