@@ -18,12 +18,16 @@ from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.types import BotCommand
 
 from bot import texts
+from bot.accounting import Accounting
 from bot.admission import AccessPolicy, RateLimiter
+from bot.choices import ChatChoices
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.history import HistoryStore
 from bot.local_updates import LocalUpdates
+from bot.metrics import Metrics, MetricsServer, TelegramMetrics, serve_metrics
+from bot.models import ModelCatalog, ModelSource
 from bot.pacing import WriteBudget
 from bot.providers import PROVIDERS
 from bot.providers.base import Backend, ChatBackend
@@ -36,12 +40,13 @@ from bot.seams import FIRST_ATTEMPT, ChatRecords, QuestionLimit, UpdateSource
 from bot.session import Heartbeat, TokenRejected, TokenWatch, build_session, explain
 from bot.startup import BackgroundTasks, StartRefused, call_at_start
 from bot.updates import DropRepeatedUpdates, RecentUpdates
+from bot.usage import Limits, MemoryUsageLedger, RedisUsageLedger, UsageLedger
 from handlers import get_routers
 from handlers.access import AccessMiddleware
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "reset", "retry", "system")
+COMMANDS = ("start", "help", "reset", "retry", "system", "model", "mode", "usage")
 MENU_ATTEMPTS = 5
 """Tries at registering the command menu (with backoff, or retry_after) before giving up."""
 
@@ -68,6 +73,7 @@ def build_backends(settings: Settings, session: aiohttp.ClientSession | None) ->
                 options["max_tokens"] = settings.max_tokens
             if settings.temperature is not None:
                 options["temperature"] = settings.temperature
+            options["stream_usage"] = True  # for /usage and the budgets
         else:
             url, options = str(settings.cromicle_url), {}
         backends.append(
@@ -128,8 +134,13 @@ def build_dispatcher(
         records=records,
     )
     vision = settings.vision == "auto" and PROVIDERS[settings.backend[0]].supports_vision
+    accounting = build_accounting(settings, bot, session, redis_client)
     conversations = Conversations(
-        history, build_backend(settings, session), delivery, vision=vision
+        history,
+        build_backend(settings, session),
+        delivery,
+        vision=vision,
+        accounting=accounting,
     )
     dispatcher = Dispatcher(
         # No handler keeps FSM state; aiogram's storage would keep a record per chat forever.
@@ -143,12 +154,19 @@ def build_dispatcher(
         limiter=limiter,
         heartbeat=Heartbeat(settings.heartbeat_file),
         attempt=FIRST_ATTEMPT,  # an update from Redis brings its own (bot/replicas/shards.py)
+        accounting=accounting,
+        choices=ChatChoices(history, accounting, settings.personas),
+        catalog=accounting.catalog,
+        ledger=accounting.ledger,
+        metrics=accounting.metrics,
     )
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
+    dispatcher.startup.register(_start_accounting)
+    dispatcher.shutdown.register(_stop_accounting)  # after the drain: answers still count
     source: UpdateSource
     if redis_client is None:
         dispatcher.update.outer_middleware(DropRepeatedUpdates(RecentUpdates()))
@@ -164,7 +182,69 @@ def build_dispatcher(
             alive=dispatcher["heartbeat"].touch,
         )
     dispatcher["source"] = source
+    accounting.metrics.track(
+        in_progress=lambda: delivery.active,
+        queued=lambda: max(conversations.in_flight - delivery.active, 0),
+        shards=(lambda: len(source.runner.shards)) if isinstance(source, ReplicaUpdates) else None,
+    )
     return dispatcher
+
+
+def build_accounting(
+    settings: Settings, bot: Bot, session: aiohttp.ClientSession, redis_client: redis.Redis | None
+) -> Accounting:
+    """The model catalog, the usage ledger (in Redis with REDIS_URL, shared by replicas) and
+    the metrics, whose Telegram half counts every Bot API call of `bot`."""
+    backends = build_backends(settings, session)
+    catalog = ModelCatalog(
+        [ModelSource.from_backend(b) for b in backends],
+        settings.model,
+        session=session,
+        allowlist=settings.models,
+    )
+    limits = Limits(
+        settings.daily_token_limit, settings.monthly_token_limit, frozenset(settings.admin_users)
+    )
+    ledger: UsageLedger = (
+        MemoryUsageLedger(limits, max_users=settings.max_chats)
+        if redis_client is None
+        else RedisUsageLedger(redis_client, limits)
+    )
+    metrics = Metrics(known_model=catalog.offered)
+    bot.session.middleware(TelegramMetrics(metrics))
+    return Accounting(backends, catalog, ledger, metrics, retries=settings.backend_retries)
+
+
+async def _start_accounting(
+    dispatcher: Dispatcher, accounting: Accounting, settings: Settings
+) -> None:
+    """Keep the model lists fresh; in polling mode serve /metrics when METRICS_PORT is set
+    (the webhook server serves it otherwise). A port that cannot be bound is logged: the
+    bot still answers."""
+    accounting.catalog.start()
+    if settings.metrics_port is None or settings.webhook_url is not None:
+        return
+    try:
+        server = await serve_metrics(
+            accounting.metrics, settings.metrics_host, settings.metrics_port
+        )
+    except OSError as exc:
+        log.error(
+            "metrics: cannot listen on %s:%s (%s); /metrics is off",
+            settings.metrics_host,
+            settings.metrics_port,
+            exc.strerror or exc,
+        )
+        return
+    dispatcher["metrics_server"] = server
+    log.info("metrics: %s", server.url)
+
+
+async def _stop_accounting(dispatcher: Dispatcher, accounting: Accounting) -> None:
+    await accounting.catalog.aclose()
+    server: MetricsServer | None = dispatcher.workflow_data.pop("metrics_server", None)
+    if server is not None:
+        await server.close()
 
 
 async def register_commands(bot: Bot) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import texts
+from bot.accounting import Accounting, Choice
 from bot.delivery import Delivery, DeliveryReport, ReplyTarget
 from bot.history import Chat, HistoryStore
 from bot.pictures import Picture
@@ -42,6 +43,8 @@ class Conversations:
 
     `vision` says whether pictures may go to the backend at all (VISION, and a backend that
     can see); without it a picture's caption is answered with a note that it was not seen.
+    `accounting` (when given) picks the chat's model, refuses users past their token budget
+    and records what each answer cost.
     """
 
     def __init__(
@@ -51,11 +54,13 @@ class Conversations:
         delivery: Delivery,
         *,
         vision: bool = False,
+        accounting: Accounting | None = None,
     ) -> None:
         self.history = history
         self.backend = backend
         self.delivery = delivery
         self.vision = vision
+        self.accounting = accounting
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -73,6 +78,8 @@ class Conversations:
         async with self._turn(key, target, attempt) as chat:
             if chat is None:
                 return None  # the user reset the chat while this message waited its turn
+            if await self._refused(target):
+                return None
             epoch = chat.epoch
             report = await self._stream(key, target, question, attempt)
             if chat.epoch == epoch:
@@ -87,6 +94,8 @@ class Conversations:
         async with self._turn(key, target, attempt) as chat:
             if chat is None:
                 return False
+            if await self._refused(target):
+                return True
             epoch = chat.epoch
             unanswered = self.history.unanswered(key)
             last = self.history.last_exchange(key)
@@ -122,6 +131,16 @@ class Conversations:
                     return
                 await self.history.refresh(key)
                 yield chat
+
+    async def _refused(self, target: ReplyTarget) -> bool:
+        """A user past a token budget gets the note instead of a model request."""
+        if self.accounting is None:
+            return False
+        note = await self.accounting.refusal(target.user, target.lang)
+        if note is None:
+            return False
+        await self.delivery.say(target, note)
+        return True
 
     async def reset(self, key: ChatKey, *, lang: str, attempt: Attempt = FIRST_ATTEMPT) -> None:
         """Stop the answer in progress and forget the chat; queued messages are dropped.
@@ -192,12 +211,16 @@ class Conversations:
         self, key: ChatKey, target: ReplyTarget, question: Question, attempt: Attempt
     ) -> DeliveryReport:
         messages = self.history.prompt(key, question.turn)
+        backend, model = self.backend, ""
+        if self.accounting is not None:
+            chat = self.history.chat(key)
+            backend, model = self.accounting.backend(Choice(chat.model, chat.temperature))
         chunks: AsyncGenerator[Chunk | Note, None]
         if question.pictures and self.vision:
             with_pictures = [*messages[:-1], _with_pictures(question)]
-            chunks = self._seeing(with_pictures, messages, target.lang)
+            chunks = self._seeing(backend, with_pictures, messages, target.lang)
         else:
-            chunks = self.backend.stream(messages)
+            chunks = backend.stream(messages)
         notes = [question.note, attempt.note and texts.t(target.lang, attempt.note)]
         for note in notes:
             if note:
@@ -205,13 +228,15 @@ class Conversations:
         report = await self.delivery.deliver(
             target, split_thinking(chunks), on_visible=attempt.shown
         )
+        if self.accounting is not None:
+            await self.accounting.settle(target.user, target.chat_id, model, messages, report)
         failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(
             logging.WARNING if failed else logging.INFO,
             "answer chat=%s backend=%s chars=%d first_chunk=%s total=%.2fs calls=%d "
             "outcome=%s%s%s",
             target.chat_id,
-            self.backend.name,
+            backend.name,
             len(report.text),
             "-" if report.first_chunk is None else f"{report.first_chunk:.3f}s",
             report.total,
@@ -223,10 +248,14 @@ class Conversations:
         return report
 
     async def _seeing(
-        self, with_pictures: list[Message], text_only: list[Message], lang: str
+        self,
+        backend: ChatBackend,
+        with_pictures: list[Message],
+        text_only: list[Message],
+        lang: str,
     ) -> AsyncGenerator[Chunk | Note, None]:
         """Stream with the pictures; a backend that refuses pictures answers the text alone."""
-        async with aclosing(self.backend.stream(with_pictures)) as stream:
+        async with aclosing(backend.stream(with_pictures)) as stream:
             try:
                 first = await anext(stream)
             except StopAsyncIteration:
@@ -236,7 +265,7 @@ class Conversations:
                     raise
                 log.info("the backend cannot see pictures (%s); answering the text", exc)
                 yield Note(texts.t(lang, "picture_unseen"))
-                async with aclosing(self.backend.stream(text_only)) as text_stream:
+                async with aclosing(backend.stream(text_only)) as text_stream:
                     async for chunk in text_stream:
                         yield chunk
                 return

@@ -19,7 +19,8 @@ from bot.seams import ChatKey, ChatRecords
 @dataclass(eq=False, slots=True)
 class Chat:
     """One conversation: its turns, its line of questions, its reset epoch, its own system
-    prompt (/system, kept across /reset) and its last question (for /retry, answered or not)."""
+    prompt (/system, kept across /reset) and its last question (for /retry, answered or not);
+    its model, temperature and persona (/model, /mode: kept across /reset too)."""
 
     turns: deque[dict[str, str]] = field(default_factory=deque)
     chars: int = 0
@@ -29,6 +30,9 @@ class Chat:
     system: str | None = None
     unanswered: str | None = None
     last_answer: tuple[int, ...] = ()  # message ids of the newest answer
+    model: str | None = None  # None: MODEL
+    temperature: float | None = None  # None: TEMPERATURE
+    persona: str | None = None  # the /mode persona whose prompt is `system`
 
     @property
     def busy(self) -> bool:
@@ -94,6 +98,9 @@ class HistoryStore:
                 chat.system = record.get("system")
                 chat.unanswered = record.get("unanswered")
                 chat.last_answer = tuple(record.get("last_answer", ()))
+                chat.model = record.get("model")
+                chat.temperature = record.get("temperature")
+                chat.persona = record.get("persona")
         return chat
 
     async def flush(self, key: ChatKey, token: object = None) -> bool:
@@ -108,6 +115,9 @@ class HistoryStore:
             "system": chat.system,
             "unanswered": chat.unanswered,
             "last_answer": list(chat.last_answer),
+            "model": chat.model,
+            "temperature": chat.temperature,
+            "persona": chat.persona,
         }
         return await self.records.save(key, record, token)
 
@@ -117,8 +127,11 @@ class HistoryStore:
         return self.system_prompt if own is None else own
 
     def set_system(self, key: ChatKey, prompt: str | None) -> None:
-        """/system: this chat's own system prompt; None goes back to the configured one."""
-        self.chat(key).system = prompt
+        """/system: this chat's own system prompt; None goes back to the configured one.
+        It replaces a persona's prompt (the persona's model and temperature stay)."""
+        chat = self.chat(key)
+        chat.system = prompt
+        chat.persona = None
 
     def prompt(self, key: ChatKey, user_turn: str) -> list[Message]:
         """What the backend gets: system prompt, the kept turns, and the new user turn."""

@@ -1,4 +1,5 @@
-"""The webhook endpoint, where Telegram posts updates (through a reverse proxy); GET /healthz.
+"""The webhook endpoint, where Telegram posts updates (through a reverse proxy); GET /healthz
+and GET /metrics (Prometheus).
 
 Anyone who can reach the port can post to it, so a body is checked before aiogram sees it:
 without the secret it is refused (401) unread; a body over MAX_BODY is refused (413) before it
@@ -23,6 +24,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.config import Settings
+from bot.metrics import metrics_handler
 from bot.seams import UpdateSource
 from bot.updates import readable, update_id_of
 
@@ -86,4 +88,6 @@ def webhook_app(
 
     app.router.add_post(settings.webhook_path, receive)
     app.router.add_get("/healthz", healthz)
+    if "metrics" in dispatcher.workflow_data:
+        app.router.add_get("/metrics", metrics_handler(dispatcher["metrics"]))
     return app

@@ -49,7 +49,7 @@ async def test_backend_settings_reach_every_backend_of_the_chain() -> None:
             assert backend.timeout == 42
             assert backend.model == "wired-model"
         assert openai.url == "http://127.0.0.1:1/v1"
-        assert openai.options == {"api_key": "sk-wired"}
+        assert openai.options == {"api_key": "sk-wired", "stream_usage": True}
         assert cromicle.url == "http://127.0.0.1:2"
 
 
