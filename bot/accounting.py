@@ -130,8 +130,12 @@ class Accounting:
         model = choice.model
         return model if model and self.catalog.offered(model) else self.catalog.default
 
-    def backend(self, choice: Choice) -> tuple[ChatBackend, str]:
-        """The chain to stream this chat's answer from, and the model it asks for."""
+    async def backend(self, choice: Choice) -> tuple[ChatBackend, str]:
+        """The chain to stream this chat's answer from, and the model it asks for. A chosen
+        model the lists do not hold (yet: just after a start) waits for them, a few seconds
+        at most, rather than being replaced by MODEL."""
+        if choice.model and not self.catalog.offered(choice.model):
+            await self.catalog.catalog()
         model = self.model_for(choice)
         if model == self.catalog.default and choice.temperature is None:
             return self._default, model

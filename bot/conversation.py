@@ -214,7 +214,7 @@ class Conversations:
         backend, model = self.backend, ""
         if self.accounting is not None:
             chat = self.history.chat(key)
-            backend, model = self.accounting.backend(Choice(chat.model, chat.temperature))
+            backend, model = await self.accounting.backend(Choice(chat.model, chat.temperature))
         chunks: AsyncGenerator[Chunk | Note, None]
         if question.pictures and self.vision:
             with_pictures = [*messages[:-1], _with_pictures(question)]

@@ -243,6 +243,37 @@ class UserActions:
         self._chats.messages[(chat_id, message_id)] = Stored(message, from_bot=False)
         self._updates.add({"edited_message": message})
 
+    def add_callback_query(
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        *,
+        user_id: int | None = None,
+        first_name: str = "Alice",
+        language_code: str | None = "en",
+    ) -> str:
+        """The user taps an inline button of the bot's message; returns the query's id.
+
+        The button need not be on the message now: an old keyboard's tap is a real case."""
+        stored = self._chats.message(chat_id, message_id)
+        if stored is None or not stored.from_bot:
+            raise ValueError(f"no bot message {message_id} in chat {chat_id}")
+        user = self._chats.user(chat_id, user_id, first_name, None, language_code)
+        query_id = f"cq-{chat_id}-{message_id}-{len(self._updates)}-{data}"
+        self._updates.add(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": dict(stored.data),
+                    "chat_instance": f"ci{chat_id}",
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
     def add_stopped_generation(
         self, chat_id: int, draft_id: int, message_thread_id: int | None = None
     ) -> None:

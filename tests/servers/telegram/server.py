@@ -160,6 +160,7 @@ class FakeTelegram(UserActions, FaultInjection):
         self.commands: list[dict[str, Any]] = []
         # (json.dumps(scope, sort_keys=True), language_code) -> commands
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.callback_answers: list[dict[str, Any]] = []  # answerCallbackQuery calls
         self.internal_errors: list[str] = []  # tracebacks of bugs in this fake (answered 500)
         self._last_commands_key: tuple[str, str] | None = None
         self._calls_by_method: dict[str, list[Call]] = {}
@@ -196,6 +197,7 @@ class FakeTelegram(UserActions, FaultInjection):
                 _Method("getFile", self._m_get_file),
                 _Method("getChatMember", self._m_get_chat_member),
                 _Method("getChatAdministrators", self._m_get_chat_administrators),
+                _Method("answerCallbackQuery", self._m_answer_callback_query),
                 _Method("close", self._m_true),
                 _Method("logOut", self._m_true),
                 _Method(
@@ -547,6 +549,13 @@ class FakeTelegram(UserActions, FaultInjection):
     # ------------------------------------------------------------------ the bot's own settings
 
     async def _m_true(self, params: dict[str, Any], at: float) -> Any:
+        return True
+
+    async def _m_answer_callback_query(self, params: dict[str, Any], at: float) -> Any:
+        """The bot's answer to a tap: kept in ``callback_answers`` (id, text, show_alert)."""
+        if not params.get("callback_query_id"):
+            raise ApiError(400, "Bad Request: QUERY_ID_INVALID")
+        self.callback_answers.append(dict(params))
         return True
 
     async def _m_get_me(self, params: dict[str, Any], at: float) -> Any:
