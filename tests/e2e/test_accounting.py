@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.usage import next_midnight
 from tests.conftest import BotFactory
-from tests.servers.backends import FakeCromicle, echo_answer
+from tests.servers.backends import FakeCromicle, Script, echo_answer
 from tests.servers.counting_backend import CountingOpenAI
 from tests.servers.telegram import FakeTelegram
 from tests.support.process import base_env, free_port, start_bot
@@ -298,3 +298,33 @@ async def test_model_choice_survives_a_restart_with_redis(
     assert chosen == "Done: this chat now uses beta."
     assert answered == echo_answer("hi")
     assert [r.json["model"] for r in counting.requests] == ["beta"]
+
+
+async def test_a_chosen_model_is_asked_only_of_the_backends_that_serve_it(
+    telegram: FakeTelegram, cromicle: FakeCromicle, counting: CountingOpenAI, bot: BotFactory
+) -> None:
+    port = free_port()
+    chain = {"backend": "openai,cromicle", "metrics_port": port}
+    async with bot(**openai(counting, **chain)):
+        await say(telegram, CHAT, "/model beta")
+        assert await say(telegram, CHAT, "one") == echo_answer("one")
+        counting.push(Script(status=503, error_body="overloaded"))
+        failed = await say(telegram, CHAT, "two")  # Cromicle lists no beta: not asked
+        assert not cromicle.requests
+        await say(telegram, CHAT, "/model default")
+        counting.push(Script(status=503, error_body="overloaded"))
+        three = await say(telegram, CHAT, "three")  # MODEL: every backend, so Cromicle
+        samples = await scrape(f"http://127.0.0.1:{port}/metrics")
+    assert failed.startswith("Sorry, I could not get an answer: the model service is unavailable")
+    assert [r.json["model"] for r in counting.requests] == ["beta", "beta", "alpha"]
+    assert len(cromicle.requests) == 1 and three.startswith("Echo: User: one")
+    requests = {
+        labels: value
+        for (name, labels), value in samples.items()
+        if name == "bot_backend_requests_total" and value
+    }
+    assert requests == {
+        (("backend", "openai"), ("outcome", "ok")): 1,
+        (("backend", "openai"), ("outcome", "unavailable")): 2,
+        (("backend", "cromicle"), ("outcome", "ok")): 1,
+    }
