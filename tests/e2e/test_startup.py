@@ -138,7 +138,8 @@ async def test_reachable_backends_are_named_and_probed_without_a_model_call(
         await bot.log_line("backend openai is reachable")
         await bot.log_line("backend cromicle is reachable")
         assert await bot.stop() == 0
-        assert openai.model_lists == 1
+        # The probe's GET /models, and the /model catalog's first list (in the background).
+        assert 1 <= openai.model_lists <= 2
         assert not openai.requests and not cromicle.requests  # no question was spent on it
     assert "WARNING bot." not in bot.stderr.decode()
 
