@@ -328,3 +328,17 @@ async def test_a_chosen_model_is_asked_only_of_the_backends_that_serve_it(
         (("backend", "openai"), ("outcome", "unavailable")): 2,
         (("backend", "cromicle"), ("outcome", "ok")): 1,
     }
+
+
+async def test_a_budget_holds_across_replicas_sharing_redis(
+    telegram: FakeTelegram, counting: CountingOpenAI, bot: BotFactory, redis_server: RedisServer
+) -> None:
+    shared = openai(counting, redis_url=redis_server.url, daily_token_limit=10)
+    async with bot(**shared):  # one replica answers, and the answer crosses the limit
+        assert await say(telegram, CHAT, "first") == echo_answer("first")
+    async with bot(**shared):  # another (or the same, restarted) sees it in Redis
+        note = await say(telegram, CHAT, "second")
+        usage = await say(telegram, CHAT, "/usage")
+    assert note.startswith("You have used your daily limit of 10 tokens.")
+    assert usage.startswith("Your tokens\nToday: 18 (1)\n")
+    assert len(counting.requests) == 1
