@@ -218,11 +218,11 @@ def build_accounting(
 async def _start_accounting(
     dispatcher: Dispatcher, accounting: Accounting, settings: Settings
 ) -> None:
-    """Keep the model lists fresh; in polling mode serve /metrics when METRICS_PORT is set
-    (the webhook server serves it otherwise). A port that cannot be bound is logged: the
-    bot still answers."""
+    """Keep the model lists fresh; serve /metrics on METRICS_PORT when it is set (the
+    webhook server serves it too, on its own port). A port that cannot be bound is logged:
+    the bot still answers."""
     accounting.catalog.start()
-    if settings.metrics_port is None or settings.webhook_url is not None:
+    if settings.metrics_port is None:
         return
     try:
         server = await serve_metrics(

@@ -198,8 +198,8 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         le=65535,
-        description="Port of the Prometheus /metrics endpoint in polling mode (empty: off; "
-        "webhook mode serves /metrics on the webhook server)",
+        description="Port of the Prometheus /metrics endpoint (empty: off; webhook mode also "
+        "serves /metrics on the webhook server)",
     )
     metrics_host: str = Field(
         default="127.0.0.1",

@@ -6,6 +6,7 @@ parser, and a model choice that survives a restart on a real Redis."""
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -342,3 +343,16 @@ async def test_a_budget_holds_across_replicas_sharing_redis(
     assert note.startswith("You have used your daily limit of 10 tokens.")
     assert usage.startswith("Your tokens\nToday: 18 (1)\n")
     assert len(counting.requests) == 1
+
+
+async def test_a_metrics_port_in_use_is_logged_and_the_bot_answers_on(
+    telegram: FakeTelegram, bot: BotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with bot(metrics_port=port):
+            assert await say(telegram, CHAT, "still there?") == echo_answer("still there?")
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any(f"metrics: cannot listen on 127.0.0.1:{port}" in e for e in errors)
