@@ -149,7 +149,16 @@ async def test_a_persona_sets_instructions_model_and_temperature(
             "Done: the model follows these instructions in this chat from now on."
         )
         await say(telegram, CHAT, "another")
-    first, second = (r.json for r in counting.requests)
+        assert await say(telegram, CHAT, "/mode plain") == "Done: Plain from now on in this chat."
+        await say(telegram, CHAT, "plainly")
+        assert await say(telegram, CHAT, "/mode default") == (
+            "Done: no persona; this chat uses the default instructions again."
+        )
+        await say(telegram, CHAT, "by default")
+    first, second, third, fourth = (r.json for r in counting.requests)
+    assert third["messages"][0] == {"role": "system", "content": "Be plain."}
+    assert "temperature" not in third and third["model"] == "gamma"  # the model stays
+    assert fourth["messages"][0] == {"role": "system", "content": "Default."}
     assert first["model"] == "gamma" and first["temperature"] == 1.5
     assert first["messages"][0] == {"role": "system", "content": "Answer in verse."}
     # /system still overrides the persona's instructions; its model and temperature stay.
@@ -356,3 +365,19 @@ async def test_a_metrics_port_in_use_is_logged_and_the_bot_answers_on(
             assert await say(telegram, CHAT, "still there?") == echo_answer("still there?")
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert any(f"metrics: cannot listen on 127.0.0.1:{port}" in e for e in errors)
+
+
+async def test_a_backend_whose_model_list_fails_offers_model_only_and_says_why(
+    telegram: FakeTelegram, counting: CountingOpenAI, bot: BotFactory
+) -> None:
+    counting.models_status = 500
+    async with bot(**openai(counting)):
+        shown = await say(telegram, CHAT, "/model")
+        found = keyboard(telegram, CHAT)
+        refused = await say(telegram, CHAT, "/model beta")
+    assert shown.splitlines() == [
+        "Model for this chat: alpha. Tap another to switch.",
+        f"openai offers alpha only: {counting.url}/models answered HTTP 500 (models are down)",
+    ]
+    assert found is not None and found[1] == [("✅ alpha", "model:alpha")]
+    assert refused.splitlines()[0] == "The model beta is not offered here. Choose one of these:"

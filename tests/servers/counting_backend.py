@@ -12,9 +12,9 @@ from tests.servers.backends import FakeOpenAI, Script, ScriptSource
 
 
 class CountingOpenAI(FakeOpenAI):
-    """`models` is the list served; each answer reports `prompt_tokens` and
-    `completion_tokens` (when the request asks for usage); `usage_asked` counts the requests
-    that did."""
+    """`models` is the list served (or HTTP `models_status` when it is not 200); each answer
+    reports `prompt_tokens` and `completion_tokens` (when the request asks for usage);
+    `usage_asked` counts the requests that did."""
 
     def __init__(
         self,
@@ -29,9 +29,13 @@ class CountingOpenAI(FakeOpenAI):
         self.prompt_tokens = prompt_tokens
         self.completion_tokens = completion_tokens
         self.usage_asked = 0
+        self.models_status = 200
 
     async def _models(self, request: web.Request) -> web.Response:
         self.model_lists += 1
+        if self.models_status != 200:
+            error = {"error": {"message": "models are down"}}
+            return web.json_response(error, status=self.models_status)
         data = [{"id": name, "object": "model", "owned_by": "tests"} for name in self.models]
         return web.json_response({"object": "list", "data": data})
 
