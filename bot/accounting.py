@@ -25,6 +25,7 @@ from bot.providers.base import (
     AsyncResult,
     Backend,
     BackendEmpty,
+    BackendRejected,
     ChatBackend,
     FinishReason,
     Messages,
@@ -54,11 +55,57 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class AsksForUsage:
+    """A backend asked for a usage report (`stream_usage`: `stream_options.include_usage`)
+    unless its server refused one: a server that rejects the field (an HTTP 4xx naming
+    `stream_options`, before any text) is asked again without it, and from then on never with
+    it (`refused` holds its address; its answers' usage is then estimated)."""
+
+    inner: Backend
+    refused: set[str]
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def address(self) -> str:
+        return self.inner.address
+
+    async def stream(self, messages: Messages) -> AsyncResult:
+        if self.inner.options.get("stream_usage") and self.address not in self.refused:
+            async with aclosing(self.inner.stream(messages)) as inner:
+                try:
+                    first = await anext(inner)
+                except StopAsyncIteration:
+                    return
+                except BackendRejected as exc:
+                    if "stream_options" not in str(exc):
+                        raise
+                    log.warning(
+                        "backend %s refuses stream_options (%s); asking without it, usage "
+                        "will be estimated",
+                        self.name,
+                        exc,
+                    )
+                    self.refused.add(self.address)
+                else:
+                    yield first
+                    async for chunk in inner:
+                        yield chunk
+                    return
+        options = {k: v for k, v in self.inner.options.items() if k != "stream_usage"}
+        async with aclosing(replace(self.inner, options=options).stream(messages)) as plain:
+            async for chunk in plain:
+                yield chunk
+
+
+@dataclass(frozen=True, slots=True)
 class Counted:
     """One backend whose every request is counted by outcome (`bot_backend_requests_total`):
     a failover chain makes one request per attempt, so each attempt is counted."""
 
-    inner: Backend
+    inner: Backend | AsksForUsage
     metrics: Metrics
 
     @property
@@ -117,9 +164,8 @@ class Accounting:
         self.metrics = metrics
         self.retries = retries
         self._clock = clock
-        self._default = FailoverChain(
-            [Counted(b, metrics) for b in self.backends], retries=retries
-        )
+        self._refused_usage: set[str] = set()
+        self._default = self._chain(self.backends)
 
     @property
     def default_model(self) -> str:
@@ -146,8 +192,12 @@ class Accounting:
             options = dict(backend.options)
             if choice.temperature is not None and backend.name == "openai":
                 options["temperature"] = choice.temperature
-            built.append(Counted(replace(backend, model=model, options=options), self.metrics))
-        return FailoverChain(built, retries=self.retries), model
+            built.append(replace(backend, model=model, options=options))
+        return self._chain(built), model
+
+    def _chain(self, backends: Sequence[Backend]) -> FailoverChain:
+        wrapped = [Counted(AsksForUsage(b, self._refused_usage), self.metrics) for b in backends]
+        return FailoverChain(wrapped, retries=self.retries)
 
     async def refusal(self, user: int | None, lang: str) -> str | None:
         """The note for a user past a token limit (no model request follows); None if the

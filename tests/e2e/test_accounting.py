@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.usage import next_midnight
 from tests.conftest import BotFactory
-from tests.servers.backends import FakeCromicle, Script, echo_answer
+from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
 from tests.servers.counting_backend import CountingOpenAI
 from tests.servers.telegram import FakeTelegram
 from tests.support.process import base_env, free_port, start_bot
@@ -381,3 +381,24 @@ async def test_a_backend_whose_model_list_fails_offers_model_only_and_says_why(
     ]
     assert found is not None and found[1] == [("✅ alpha", "model:alpha")]
     assert refused.splitlines()[0] == "The model beta is not offered here. Choose one of these:"
+
+
+async def test_a_server_that_refuses_stream_options_is_asked_without_them(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    def script(body: dict[str, Any]) -> Script:
+        if "stream_options" in body:
+            return Script(
+                status=400, error_body="Unrecognized request argument supplied: stream_options"
+            )
+        return Script(chunks=["Fine."])
+
+    openai_server.set_default(script)
+    async with bot(backend="openai", openai_base_url=openai_server.url) as dispatcher:
+        assert await say(telegram, CHAT, "one") == "Fine."
+        assert await say(telegram, CHAT, "two") == "Fine."
+        await counted(dispatcher, CHAT, 2)
+        shown = await say(telegram, CHAT, "/usage")
+    asked = ["stream_options" in r.json for r in openai_server.requests]
+    assert asked == [True, False, False]  # refused once, then never asked again
+    assert "are estimated from characters" in shown
