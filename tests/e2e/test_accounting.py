@@ -123,6 +123,15 @@ async def test_only_group_admins_switch_the_model(
         assert refused == "Only the group's administrators can change its model."
         chosen = await say(telegram, group, "/model beta", user_id=ADMIN)
         assert chosen == "Done: this chat now uses beta."
+        await say(telegram, group, "/model", user_id=CHAT)  # anyone may look
+        found = keyboard(telegram, group)
+        assert found is not None and ("✅ beta", "model:beta") in found[1]
+        telegram.add_callback_query(group, found[0], "model:gamma", user_id=CHAT)
+        await telegram.wait_for(lambda: len(telegram.callback_answers) == 1)
+        answer = telegram.callback_answers[0]
+        assert answer["text"] == "Only the group's administrators can change its model."
+        assert answer["show_alert"] in (True, "true")
+        assert text_of(telegram, group, found[0]).startswith("Model for this chat: beta.")
 
 
 async def test_a_persona_sets_instructions_model_and_temperature(
