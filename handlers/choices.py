@@ -7,6 +7,7 @@ old keyboard that names a model no longer offered gets the current list.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -33,6 +34,8 @@ from bot.personas import CALLBACK_PREFIX, Persona, find, from_callback
 from bot.seams import Attempt, ChatKey
 from bot.usage import Figures, UsageLedger
 from handlers.context import chat_key, is_group, language, reply_target, sender_key
+
+log = logging.getLogger(__name__)
 
 MAX_BUTTONS = 50
 """Models shown as buttons at most (Telegram allows 100 per keyboard; a long list is
@@ -230,6 +233,7 @@ async def usage(message: Message, ledger: UsageLedger, delivery: Delivery) -> No
     try:
         today, month = await ledger.figures(user, datetime.now(UTC))
     except Exception:  # Redis gone: say so rather than nothing
+        log.warning("usage: figures could not be read", exc_info=True)
         await delivery.say(target, texts.t(lang, "usage_failed"))
         return
     lines = [texts.t(lang, "usage", today=_tokens(today), month=_tokens(month))]
@@ -257,7 +261,8 @@ async def stats(
         return
     try:
         figures = await ledger.stats(datetime.now(UTC))
-    except Exception:
+    except Exception:  # Redis gone: say so rather than nothing
+        log.warning("usage: totals could not be read", exc_info=True)
         await delivery.say(target, texts.t(lang, "usage_failed"))
         return
     lines = [texts.t(lang, "stats_days")]
