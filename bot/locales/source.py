@@ -89,7 +89,8 @@ def adopt(
     `base` goes into `ours`; what only `ours` changed (a plural, a fix) stays."""
     (base_en, base_ru), (theirs_en, theirs_ru) = base, theirs
     en, ru = dict(ours[0]), dict(ours[1])
-    added, changed = [], []
+    added: list[str] = []
+    changed: list[str] = []
     for key, english in theirs_en.items():
         new = key not in base_en
         if new or base_en[key] != english:
