@@ -16,6 +16,7 @@ from bot.app import application
 from bot.config import Settings
 from tests.servers.backends import FakeCromicle, FakeOpenAI
 from tests.servers.telegram import FakeTelegram
+from tests.support import properties  # noqa: F401  (loads the CI profile before any @given)
 from tests.support.redis_server import RedisServer, running_redis
 
 TOKEN = "123456:TEST-TOKEN"

@@ -231,7 +231,7 @@ async def test_redis_lost_mid_answer_ends_it_visibly_and_the_bot_answers_once_it
     telegram.add_message(CHAT, "long one")
     await telegram.wait_for(lambda: "word5" in "".join(telegram.visible_texts(CHAT)), timeout=30)
     await redis_server.stop()
-    lost = texts.t("en", "lost_store")
+    lost = texts.t("en", "database_lost")
     await telegram.wait_for(lambda: lost in "".join(telegram.visible_texts(CHAT)), timeout=30)
     assert "word199" not in telegram.visible_texts(CHAT)[0]
     await asyncio.sleep(3)  # a few failed reconnections later the bot still runs

@@ -16,8 +16,9 @@ LOCALES = Path(source.__file__).resolve().parent
 @pytest.mark.parametrize("lang", list(texts.LANGUAGES))
 def test_every_locale_module_is_in_the_layout_the_tools_write(lang: str) -> None:
     text = (LOCALES / f"{lang}.py").read_text(encoding="utf-8")
-    assert source.dict_literal(text, "TEXTS") == texts.LANGUAGES[lang]
-    assert source.module_source(text, texts.LANGUAGES[lang]) == text
+    table = source.dict_literal(text, "TEXTS")
+    assert table == texts.LANGUAGES[lang]
+    assert table is not None and source.module_source(text, table) == text
 
 
 def test_a_long_sentence_is_wrapped_within_ruffs_width_and_reads_back_the_same() -> None:

@@ -163,7 +163,8 @@ def test_a_forced_language_wins_inside_its_block_only() -> None:
 def test_a_sentence_missing_in_a_language_is_said_in_english(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.delitem(texts.LANGUAGES["de"], "reset")
+    german = {k: v for k, v in texts.LANGUAGES["de"].items() if k != "reset"}
+    monkeypatch.setitem(texts.LANGUAGES, "de", german)
     assert texts.t("de", "reset") == texts.t("en", "reset")
     assert texts.t("xx", "stopped") == "⏹ Stopped."
     assert texts.t("de", "stopped") == "⏹ Gestoppt."
