@@ -4,6 +4,7 @@
     python scripts/missing_texts.py --adopt REF   # take the English and Russian sentences REF
                                                   # added or changed in the old bot/texts.py
     python scripts/missing_texts.py --format      # rewrite bot/locales/*.py in one layout
+    python scripts/missing_texts.py --adopt REF --new-only   # only the keys REF added
 
 `--adopt` merges a branch made while the sentences were still the `_EN` and `_RU` tables of
 bot/texts.py: keep this tree's bot/texts.py, then run it with the branch. It compares REF's
@@ -61,10 +62,10 @@ def save(lang: str, table: dict[str, str]) -> None:
     path.write_text(module_source(path.read_text(encoding="utf-8"), table), encoding="utf-8")
 
 
-def adopt(ref: str, base: str | None) -> None:
+def adopt(ref: str, base: str | None, new_only: bool) -> None:
     base = base or default_base(ref)
     ours = (texts.LANGUAGES["en"], texts.LANGUAGES["ru"])
-    done = merge_tables(tables_at(base), tables_at(ref), ours)
+    done = merge_tables(tables_at(base), tables_at(ref), ours, new_only=new_only)
     save("en", done.en)
     save("ru", done.ru)
     print(f"from {ref} (base {base[:12]}): added {', '.join(done.added) or 'nothing'}")
@@ -78,10 +79,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument("--adopt", metavar="REF", help="take EN/RU sentences from this commit")
     parser.add_argument("--base", metavar="REF", help="the common ancestor for --adopt")
+    parser.add_argument(
+        "--new-only", action="store_true", help="with --adopt: only keys the branch added"
+    )
     parser.add_argument("--format", action="store_true", help="rewrite bot/locales/*.py")
     args = parser.parse_args()
     if args.adopt:
-        adopt(args.adopt, args.base)
+        adopt(args.adopt, args.base, args.new_only)
         return 0
     if args.format:
         for lang, table in texts.LANGUAGES.items():

@@ -84,17 +84,24 @@ def adopt(
     base: tuple[Mapping[str, str], Mapping[str, str]],
     theirs: tuple[Mapping[str, str], Mapping[str, str]],
     ours: tuple[Mapping[str, str], Mapping[str, str]],
+    *,
+    new_only: bool = False,
 ) -> Adoption:
     """A three-way merge of (English, Russian) tables: what `theirs` added or changed since
-    `base` goes into `ours`; what only `ours` changed (a plural, a fix) stays."""
+    `base` goes into `ours`; what only `ours` changed (a plural, a fix) stays. `added` and
+    `changed` are counted against `ours`, so adopting a branch again reports only what moved
+    since. `new_only` leaves sentences the branch reworded alone (their new wording may
+    describe code this tree does not have yet)."""
     (base_en, base_ru), (theirs_en, theirs_ru) = base, theirs
     en, ru = dict(ours[0]), dict(ours[1])
     added: list[str] = []
     changed: list[str] = []
     for key, english in theirs_en.items():
         new = key not in base_en
-        if new or base_en[key] != english:
-            (added if new else changed).append(key)
+        if new_only and not new:
+            continue
+        if (new or base_en[key] != english) and en.get(key) != english:
+            (changed if key in en else added).append(key)
             en[key] = english
         if key in theirs_ru and (new or base_ru.get(key) != theirs_ru[key]):
             ru[key] = theirs_ru[key]

@@ -52,3 +52,7 @@ def test_adopting_takes_the_branchs_new_and_changed_sentences_and_keeps_ours() -
     assert done.en == {"a": "A", "b": "B2", "c": "C", "p": "{n} {n:file|files}", "n": "New {x}"}
     assert done.ru["a"] == "А!"  # our own change stays: the branch did not touch it
     assert done.ru["b"] == "Б" and done.ru["n"] == "Новое {x}"
+    again = source.adopt(base, theirs, (done.en, done.ru))
+    assert again.added == again.changed == [] and again.en == done.en
+    fresh = source.adopt(base, theirs, ours, new_only=True)
+    assert fresh.added == ["n"] and fresh.changed == [] and fresh.en["b"] == "B"
