@@ -122,19 +122,39 @@ def pick_language(code: str | None) -> str:
     return _FORCED.get() or normalise(code) or DEFAULT_LANGUAGE
 
 
+_DIGIT_GROUPS = str.maketrans("", "", ", \u00a0\u202f'")
+"""What may separate thousands in a number written out before it reaches a sentence."""
+
+
+def _number(value: object) -> float | None:
+    """The number a value shows: 3, 2.5, or a string such as "1,234" a caller formatted."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    try:
+        return float(str(value).translate(_DIGIT_GROUPS))
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class _Count:
-    """A number put into a sentence: `{n}` shows it, `{n:file|files}` picks the noun form."""
+    """A value put into a sentence: `{n}` shows it as it is (`{n:,}` as format() would), and
+    `{n:file|files}` picks the noun form its number takes in the language, also when the
+    caller passed the number already written out ("1,234"); a value that is no number takes
+    the last form."""
 
-    value: int | float
+    value: object
     lang: str
 
     def __format__(self, spec: str) -> str:
         if "|" not in spec:
             return format(self.value, spec)
         forms = spec.split("|")
+        number = _number(self.value)
+        if number is None:
+            return forms[-1]
         _, rule = PLURALS.get(self.lang, PLURALS[DEFAULT_LANGUAGE])
-        return forms[min(rule(self.value), len(forms) - 1)]
+        return forms[min(rule(number), len(forms) - 1)]
 
 
 def t(lang: str, key: str, **values: object) -> str:
@@ -143,9 +163,7 @@ def t(lang: str, key: str, **values: object) -> str:
     if lang not in LANGUAGES or key not in table:
         lang = DEFAULT_LANGUAGE
     filled = {
-        name: _Count(value, lang)
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else value
+        name: _Count(value, lang) if isinstance(value, int | float | str) else value
         for name, value in values.items()
     }
     return table.get(key, _EN[key]).format(**filled)

@@ -124,6 +124,17 @@ def test_plural_rules_follow_cldr() -> None:
     )
 
 
+def test_a_number_the_caller_wrote_out_still_picks_its_plural_form() -> None:
+    said = texts.t("ru", "too_long", length="1,001", limit="1,000")
+    assert said.startswith("В вашем сообщении 1,001 символ, а можно не больше 1,000.")
+    assert texts.t("uk", "too_long", length="12 345", limit=9).startswith(
+        "У вашому повідомленні 12 345 символів,"
+    )
+    assert texts.t("ru", "too_long", length="много", limit=9).startswith(
+        "В вашем сообщении много символов,"
+    )
+
+
 def test_numbers_keep_their_own_format_outside_plural_choices() -> None:
     assert format(texts._Count(1234567, "en"), ",") == "1,234,567"
     assert format(texts._Count(2.5, "ru"), ".1f") == "2.5"
