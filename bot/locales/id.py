@@ -89,4 +89,138 @@ TEXTS: Final[dict[str, str]] = {
     "cmd_reset": "Lupakan percakapan",
     "cmd_retry": "Ajukan lagi pertanyaan terakhir",
     "cmd_system": "Lihat atau atur instruksi model",
+    "cmd_model": "Pilih model untuk obrolan ini",
+    "cmd_mode": "Pilih persona untuk obrolan ini",
+    "cmd_usage": "Token yang Anda pakai hari ini dan bulan ini",
+    "model_current": "Model obrolan ini: {model}. Ketuk yang lain untuk mengganti.",
+    "model_chosen": "Selesai: obrolan ini sekarang memakai {model}.",
+    "model_default": "Selesai: obrolan ini kembali memakai model bawaan, {model}.",
+    "model_unknown": "Model {name} tidak tersedia di sini. Pilih salah satu dari ini:",
+    "model_gone": "Model itu sudah tidak tersedia. Pilih salah satu dari ini:",
+    "model_more": "Masih ada {count} model lain: ganti dengan /model NAMA.",
+    "model_admins_only": "Hanya admin grup yang bisa mengubah modelnya.",
+    "mode_current": "Persona obrolan ini: {persona}. Ketuk yang lain untuk mengganti.",
+    "mode_none": "Obrolan ini tidak punya persona. Ketuk salah satu untuk memilih:",
+    "mode_chosen": "Selesai: {persona} mulai sekarang di obrolan ini.",
+    "mode_chosen_model": "Selesai: {persona} mulai sekarang di obrolan ini, dengan model {model}.",
+    "mode_cleared": "Selesai: tanpa persona; obrolan ini kembali memakai instruksi bawaan.",
+    "mode_unknown": "Tidak ada persona {name}. Pilih salah satu dari ini:",
+    "mode_admins_only": "Hanya admin grup yang bisa mengubah personanya.",
+    "usage": "Token Anda\nHari ini: {today}\nBulan ini: {month}",
+    "usage_estimated": "Dari jumlah itu, {tokens} diperkirakan dari jumlah karakter.",
+    "usage_limits": "Batas Anda: {daily} per hari, {monthly} per bulan (UTC).",
+    "usage_no_limits": "Anda tidak punya batas.",
+    "usage_unlimited": "tidak ada",
+    "usage_failed": "Maaf, pemakaian Anda tidak bisa dibaca saat ini. Silakan coba lagi nanti.",
+    "budget_daily": (
+        "Anda sudah memakai habis batas harian {limit} token. Batas diatur ulang pada {resets}."
+    ),
+    "budget_monthly": (
+        "Anda sudah memakai habis batas bulanan {limit} token. Batas diatur ulang pada {resets}."
+    ),
+    "stats_admins_only": "/stats hanya untuk admin bot.",
+    "stats_days": "Token (jawaban) per hari, UTC:",
+    "stats_models": "Per model, 7 hari terakhir:",
+    "stats_users": "Pengguna teratas (id: token), 7 hari terakhir:",
+    "picture_unseen_alone": (
+        "ℹ️ Model ini tidak bisa melihat gambar. Silakan ajukan pertanyaan tentang gambar itu "
+        "sebagai teks."
+    ),
+    "picture_too_big_alone": (
+        "ℹ️ Gambar lebih besar dari 20 MB, batas maksimal yang boleh diunduh bot, jadi saya tidak "
+        "bisa melihatnya. Kirim yang lebih kecil, atau ajukan pertanyaan Anda sebagai teks."
+    ),
+    "picture_unreadable_alone": (
+        "ℹ️ Saya tidak bisa membaca gambar itu. Kirim lagi, atau ajukan pertanyaan Anda sebagai "
+        "teks."
+    ),
+    "misconfigured": (
+        "Maaf, saya tidak bisa menjawab: bot ini salah konfigurasi (layanan modelnya menolak "
+        "pengaturan bot). Pengelola bot sudah diberi tahu; mencoba lagi tidak akan membantu "
+        "sampai mereka memperbaikinya."
+    ),
+    "heard": "🎙 Yang saya dengar:",
+    "speech_off": "🎙 Pesan suara dimatikan di bot ini. Silakan tulis pertanyaan Anda.",
+    "speech_not_configured": (
+        "🎙 Pesan suara belum diatur di bot ini (tidak ada pengubah suara ke teks). Silakan tulis "
+        "pertanyaan Anda."
+    ),
+    "speech_too_long": (
+        "🎙 Rekaman ini {seconds} detik; saya mentranskripsi paling lama {limit} detik "
+        "(MAX_VOICE_SECONDS). Silakan kirim yang lebih pendek."
+    ),
+    "speech_undecodable": "🎙 Saya tidak bisa mendekode audio ini. Silakan rekam atau kirim ulang.",
+    "speech_silence": "🎙 Saya tidak mendengar satu kata pun dalam rekaman ini.",
+    "speech_unreachable": (
+        "🎙 Server suara-ke-teks tidak bisa dihubungi, jadi saya tidak bisa mentranskripsinya. "
+        "Silakan coba lagi nanti."
+    ),
+    "speech_unauthorized": (
+        "🎙 Server suara-ke-teks menolak kunci bot ini, jadi saya tidak bisa mentranskripsinya."
+    ),
+    "speech_too_big": "🎙 Rekaman ini terlalu besar untuk server suara-ke-teks.",
+    "speech_busy": (
+        "🎙 Server suara-ke-teks sedang sibuk (terlalu banyak permintaan). Silakan coba lagi "
+        "sebentar lagi."
+    ),
+    "speech_server_error": (
+        "🎙 Server suara-ke-teks gagal (kesalahan server). Silakan coba lagi nanti."
+    ),
+    "speech_timeout": (
+        "🎙 Server suara-ke-teks tidak merespons tepat waktu. Silakan coba lagi nanti."
+    ),
+    "speech_rejected": "🎙 Server suara-ke-teks menolak rekaman ini.",
+    "download_too_big": (
+        "📎 File ini lebih besar dari {limit}, batas maksimal yang boleh diunduh bot, jadi saya "
+        "tidak bisa membacanya."
+    ),
+    "download_too_big_unknown": (
+        "📎 File ini lebih besar dari yang boleh diunduh bot, jadi saya tidak bisa membacanya."
+    ),
+    "download_unreadable": (
+        "📎 Saya tidak bisa mengunduh file ini dari Telegram. Silakan kirim ulang."
+    ),
+    "document_unsupported": "📎 Saya tidak bisa membaca jenis file ini. Saya membaca {supported}.",
+    "document_binary": (
+        "📎 File ini tidak tampak seperti teks, jadi saya tidak bisa membacanya. Saya membaca "
+        "{supported}."
+    ),
+    "document_encrypted": "📎 PDF ini dilindungi kata sandi, jadi saya tidak bisa membacanya.",
+    "document_broken": "📎 File ini rusak, jadi saya tidak bisa membacanya.",
+    "document_scanned": (
+        "📎 PDF ini tidak punya lapisan teks (hasil pindaian), dan saya belum bisa membaca teks "
+        "dalam gambar."
+    ),
+    "document_empty": "📎 Tidak ada teks dalam file ini.",
+    "document_too_big": "📎 Setelah diekstrak, file ini lebih besar dari yang bisa saya baca.",
+    "document_cut": (
+        "✂️ File ini panjang: saya membaca {kept} karakter pertama dari {total} "
+        "(MAX_DOCUMENT_CHARS)."
+    ),
+    "tools": "🔧 Alat",
+    "tool_running": "🔧 {call}…",
+    "tool_ended": "🔧 {call} — {outcome}",
+    "tool_recorded": "{call} — {outcome}",
+    "tools_earlier": "… {count} sebelumnya",
+    "tool_done": "selesai",
+    "tool_failed": "gagal",
+    "tool_timed_out": "waktu habis",
+    "tool_invalid_arguments": "argumen tidak valid",
+    "tool_unknown_tool": "alat tidak ada",
+    "tool_invalid_result": "hasil tidak valid",
+    "tool_unavailable": "server tidak tersedia",
+    "tool_cancelled": "dibatalkan",
+    "tools_cut_short": (
+        "ℹ️ Model ingin lebih dari {rounds} putaran pemanggilan alat, batas maksimal bot ini; "
+        "model menjawab dengan apa yang dimilikinya."
+    ),
+    "tools_list": "Alat yang bisa dipakai model di obrolan ini:",
+    "tools_none": "Model tidak punya alat di obrolan ini.",
+    "tools_not_offered": (
+        "Model tidak bisa memanggil alat di sini: backend-nya tidak mendukung pemanggilan alat."
+    ),
+    "tools_server_up": "✅ {name}: {tools}",
+    "tools_server_empty": "✅ {name}: tidak ada alat",
+    "tools_server_down": "⚠️ {name}: mati ({error}); mencoba lagi",
+    "cmd_tools": "Alat yang bisa dipakai model",
 }

@@ -25,7 +25,7 @@ def test_a_long_sentence_is_wrapped_within_ruffs_width_and_reads_back_the_same()
     sentence = "Word " * 60 + '\n\nNext paragraph with a "quote" and a \\ backslash.'
     header = '"""X."""\n\nfrom typing import Final\n\nTEXTS: Final[dict[str, str]] = {}\n'
     written = source.module_source(header, {"long": sentence, "short": "Hi, {name}!"})
-    assert all(len(line) <= source.WIDTH for line in written.splitlines())
+    assert all(source.width(line) <= source.WIDTH for line in written.splitlines())
     assert '        "Word Word' in written and '    "short": "Hi, {name}!",' in written
     assert source.dict_literal(written, "TEXTS") == {"long": sentence, "short": "Hi, {name}!"}
 
