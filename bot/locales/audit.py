@@ -53,7 +53,8 @@ def sentence_problems(reference: str, sentence: str, forms: int) -> list[str]:
         missing = set(COMMAND.findall(reference)) - set(COMMAND.findall(sentence))
         extra = set(COMMAND.findall(sentence)) - set(COMMAND.findall(reference))
         found.append(
-            "commands differ" + (f", lacks {' '.join(sorted(missing))}" if missing else "")
+            "commands differ"
+            + (f", lacks {' '.join(sorted(missing))}" if missing else "")
             + (f", has {' '.join(sorted(extra))}" if extra else "")
         )
     if lead(reference) is not None and not sentence.startswith(f"{lead(reference)} "):

@@ -207,8 +207,7 @@ TEXTS: Final[dict[str, str]] = {
         "lesen."
     ),
     "download_unreadable": (
-        "📎 Ich konnte diese Datei nicht von Telegram herunterladen. Bitte schick sie noch "
-        "einmal."
+        "📎 Ich konnte diese Datei nicht von Telegram herunterladen. Bitte schick sie noch einmal."
     ),
     "document_unsupported": "📎 Diesen Dateityp kann ich nicht lesen. Ich lese {supported}.",
     "document_binary": (

@@ -114,8 +114,8 @@ TEXTS: Final[dict[str, str]] = {
         "ℹ️ This model cannot see pictures. Please ask your question about it in text."
     ),
     "picture_too_big_alone": (
-        "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I cannot look at "
-        "it. Please send a smaller one, or ask your question in text."
+        "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I cannot look at it. "
+        "Please send a smaller one, or ask your question in text."
     ),
     "picture_unreadable_alone": (
         "ℹ️ I could not read the picture. Please send it again, or ask your question in text."
@@ -156,8 +156,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "speech_rejected": "🎙 The speech-to-text server refused this recording.",
     "download_too_big": (
-        "📎 This file is larger than {limit}, the most a bot may download, so I could not read "
-        "it."
+        "📎 This file is larger than {limit}, the most a bot may download, so I could not read it."
     ),
     "download_too_big_unknown": (
         "📎 This file is larger than a bot may download, so I could not read it."
@@ -191,8 +190,8 @@ TEXTS: Final[dict[str, str]] = {
     "tool_unavailable": "server unavailable",
     "tool_cancelled": "cancelled",
     "tools_cut_short": (
-        "ℹ️ The model wanted more than {rounds} rounds of tool calls, the most this bot allows; "
-        "it answered with what it had."
+        "ℹ️ The model wanted more than {rounds} rounds of tool calls, the most this bot allows; it "
+        "answered with what it had."
     ),
     "tools_list": "Tools the model can use in this chat:",
     "tools_none": "The model has no tools in this chat.",

@@ -51,8 +51,7 @@ TEXTS: Final[dict[str, str]] = {
     "interrupted": "⚠️ La respuesta se interrumpió: {reason}.",
     "stopped": "⏹ Detenido.",
     "shutdown": (
-        "⚠️ La respuesta se interrumpió: el bot se está reiniciando. Vuelve a preguntar, por "
-        "favor."
+        "⚠️ La respuesta se interrumpió: el bot se está reiniciando. Vuelve a preguntar, por favor."
     ),
     "reason_empty": "el modelo devolvió una respuesta vacía",
     "too_slow": (

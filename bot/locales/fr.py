@@ -51,9 +51,7 @@ TEXTS: Final[dict[str, str]] = {
     "failed": "Désolé, je n'ai pas pu obtenir de réponse : {reason}. Réessayez dans un instant.",
     "interrupted": "⚠️ La réponse a été interrompue : {reason}.",
     "stopped": "⏹ Arrêté.",
-    "shutdown": (
-        "⚠️ La réponse a été interrompue : le bot redémarre. Merci de reposer la question."
-    ),
+    "shutdown": "⚠️ La réponse a été interrompue : le bot redémarre. Merci de reposer la question.",
     "reason_empty": "le modèle a renvoyé une réponse vide",
     "too_slow": (
         "Désolé, le modèle a mis trop de temps à répondre (plus que ce bot ne le permet). "
@@ -139,8 +137,7 @@ TEXTS: Final[dict[str, str]] = {
     "stats_models": "Par modèle, ces 7 derniers jours :",
     "stats_users": "Principaux utilisateurs (id : tokens), ces 7 derniers jours :",
     "picture_unseen_alone": (
-        "ℹ️ Ce modèle ne voit pas les images. Merci de poser votre question à son sujet par "
-        "écrit."
+        "ℹ️ Ce modèle ne voit pas les images. Merci de poser votre question à son sujet par écrit."
     ),
     "picture_too_big_alone": (
         "ℹ️ L'image dépasse 20 Mo, le maximum qu'un bot peut télécharger, je ne peux donc pas la "

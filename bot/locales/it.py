@@ -50,8 +50,7 @@ TEXTS: Final[dict[str, str]] = {
     "interrupted": "⚠️ La risposta è stata interrotta: {reason}.",
     "stopped": "⏹ Interrotto.",
     "shutdown": (
-        "⚠️ La risposta è stata interrotta: il bot si sta riavviando. Rifai la domanda, per "
-        "favore."
+        "⚠️ La risposta è stata interrotta: il bot si sta riavviando. Rifai la domanda, per favore."
     ),
     "reason_empty": "il modello ha restituito una risposta vuota",
     "too_slow": (
@@ -59,8 +58,7 @@ TEXTS: Final[dict[str, str]] = {
         "Riprova o chiedi qualcosa di più breve."
     ),
     "too_slow_cut": (
-        "⚠️ La risposta è stata tagliata: il modello ci ha messo più di quanto questo bot "
-        "consenta."
+        "⚠️ La risposta è stata tagliata: il modello ci ha messo più di quanto questo bot consenta."
     ),
     "length_cut": "✂️ Il limite di lunghezza del modello ha troncato questa risposta.",
     "length_thinking": (

@@ -67,8 +67,8 @@ TEXTS: Final[dict[str, str]] = {
         "tentativa."
     ),
     "database_lost": (
-        "⚠️ A resposta foi interrompida: o bot perdeu a conexão com o banco de dados. Ele "
-        "responde de novo assim que a conexão voltar."
+        "⚠️ A resposta foi interrompida: o bot perdeu a conexão com o banco de dados. Ele responde "
+        "de novo assim que a conexão voltar."
     ),
     "thinking": "💭 Pensando…",
     "thoughts": "💭 Pensamentos",
@@ -167,8 +167,7 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "speech_too_big": "🎙 Esta gravação é grande demais para o servidor de fala em texto.",
     "speech_busy": (
-        "🎙 O servidor de fala em texto está ocupado (pedidos demais). Tente de novo daqui a "
-        "pouco."
+        "🎙 O servidor de fala em texto está ocupado (pedidos demais). Tente de novo daqui a pouco."
     ),
     "speech_server_error": (
         "🎙 O servidor de fala em texto falhou (um erro do servidor). Tente de novo mais tarde."
@@ -217,8 +216,8 @@ TEXTS: Final[dict[str, str]] = {
     "tool_unavailable": "servidor indisponível",
     "tool_cancelled": "cancelada",
     "tools_cut_short": (
-        "ℹ️ O modelo queria mais de {rounds} {rounds:rodada|rodadas} de chamadas de ferramentas, "
-        "o máximo que este bot permite; respondeu com o que tinha."
+        "ℹ️ O modelo queria mais de {rounds} {rounds:rodada|rodadas} de chamadas de ferramentas, o "
+        "máximo que este bot permite; respondeu com o que tinha."
     ),
     "tools_list": "Ferramentas que o modelo pode usar neste chat:",
     "tools_none": "O modelo não tem ferramentas neste chat.",

@@ -20,15 +20,13 @@ def literal(text: str) -> str:
 
 
 def width(text: str) -> int:
-    """Columns as ruff counts them for E501: wide characters (📎, 中) take two, combining marks
-    none; a variation selector is counted as one, erring on the short side."""
+    """Columns as ruff counts them (E501 and the formatter): wide characters (📎, 中) take
+    two, combining marks and variation selectors (the one in ⚠️) none."""
     total = 0
     for char in text:
         if unicodedata.east_asian_width(char) in "WF":
             total += 2
-        elif unicodedata.category(char) in ("Mn", "Me") and char != "\ufe0f":
-            continue
-        else:
+        elif unicodedata.category(char) not in ("Mn", "Me"):
             total += 1
     return total
 
@@ -38,9 +36,11 @@ def chunks(text: str, room: int) -> list[str]:
     pieces: list[str] = []
     for line in text.splitlines(keepends=True):
         current = ""
-        for word in line.split(" "):
+        words = line.split(" ")
+        for number, word in enumerate(words):
             candidate = f"{current} {word}" if current else word
-            if current and width(literal(candidate + " ")) > room:
+            more = " " if number < len(words) - 1 else ""
+            if current and width(literal(candidate + more)) > room:
                 pieces.append(current + " ")
                 current = word
             else:

@@ -30,6 +30,11 @@ def test_a_long_sentence_is_wrapped_within_ruffs_width_and_reads_back_the_same()
     assert source.dict_literal(written, "TEXTS") == {"long": sentence, "short": "Hi, {name}!"}
 
 
+def test_widths_are_counted_as_ruff_counts_them() -> None:
+    # ruff (unicode-width): 📎 and 中 are two columns, the variation selector of ⚠️ none
+    assert source.width("⚠️ 📎 中 a") == 1 + 1 + 2 + 1 + 2 + 1 + 1
+
+
 def test_the_old_tables_of_texts_py_are_read_without_running_it() -> None:
     old = (
         'from typing import Final\n_EN: Final[dict[str, str]] = {\n    "a": (\n'
