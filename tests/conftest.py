@@ -71,6 +71,7 @@ def make_settings(telegram: FakeTelegram, cromicle: FakeCromicle, **overrides: A
         "stream_mode": "edit",
         "log_level": "DEBUG",
         "rate_limit_per_minute": 0,
+        "language": None,  # not the gettext LANGUAGE a desktop session may export
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
