@@ -30,13 +30,67 @@ _EN: Final[dict[str, str]] = {
     ),
     "reset": "Done: I forgot our conversation. Let's start over.",
     "nothing_to_retry": "There is nothing to retry yet: send me a message first.",
-    "text_only": "I can read text and pictures only. Please write your question as text.",
+    "text_only": (
+        "I can read text, pictures, voice messages, audio, videos and files (text, PDF, Word) "
+        "only. Please write your question as text."
+    ),
     "picture_unseen": "ℹ️ This model cannot see pictures, so I answered the text only.",
     "picture_too_big": (
         "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I answered the "
         "text only."
     ),
     "picture_unreadable": "ℹ️ I could not read the picture, so I answered the text only.",
+    "heard": "🎙 I heard:",
+    "speech_off": "🎙 Voice messages are switched off on this bot. Please write your question.",
+    "speech_not_configured": (
+        "🎙 Voice messages are not set up on this bot (no speech-to-text). Please write your "
+        "question."
+    ),
+    "speech_too_long": (
+        "🎙 This recording is {seconds} s long; I transcribe up to {limit} s "
+        "(MAX_VOICE_SECONDS). Please send a shorter one."
+    ),
+    "speech_undecodable": "🎙 I could not decode this audio. Please record or send it again.",
+    "speech_silence": "🎙 I could not hear any words in this recording.",
+    "speech_unreachable": (
+        "🎙 The speech-to-text server is unreachable, so I could not transcribe this. Please "
+        "try again later."
+    ),
+    "speech_unauthorized": (
+        "🎙 The speech-to-text server refused this bot's key, so I could not transcribe this."
+    ),
+    "speech_too_big": "🎙 This recording is too large for the speech-to-text server.",
+    "speech_busy": (
+        "🎙 The speech-to-text server is busy (too many requests). Please try again in a moment."
+    ),
+    "speech_server_error": (
+        "🎙 The speech-to-text server failed (a server error). Please try again later."
+    ),
+    "speech_timeout": (
+        "🎙 The speech-to-text server did not answer in time. Please try again later."
+    ),
+    "speech_rejected": "🎙 The speech-to-text server refused this recording.",
+    "download_too_big": (
+        "📎 This file is larger than {limit}, the most a bot may download, so I could not read it."
+    ),
+    "download_too_big_unknown": (
+        "📎 This file is larger than a bot may download, so I could not read it."
+    ),
+    "download_unreadable": "📎 I could not download this file from Telegram. Please resend it.",
+    "document_unsupported": "📎 I cannot read this type of file. I read {supported}.",
+    "document_binary": (
+        "📎 This file does not look like text, so I cannot read it. I read {supported}."
+    ),
+    "document_encrypted": "📎 This PDF is protected with a password, so I cannot read it.",
+    "document_broken": "📎 This file is damaged, so I cannot read it.",
+    "document_scanned": (
+        "📎 This PDF has no text layer (it is a scan), and I cannot read text in pictures yet."
+    ),
+    "document_empty": "📎 There is no text in this file.",
+    "document_too_big": "📎 This file unpacks to more than I can read.",
+    "document_cut": (
+        "✂️ The file is long: I read its first {kept} of {total} characters (MAX_DOCUMENT_CHARS)."
+    ),
     "system_show": "This chat's instructions for the model:\n\n{prompt}",
     "system_default": "This chat uses the default instructions for the model:\n\n{prompt}",
     "system_none": ("This chat has no instructions for the model. Set some with /system <text>."),
@@ -109,13 +163,67 @@ _RU: Final[dict[str, str]] = {
     ),
     "reset": "Готово: я забыл наш разговор. Начнём заново.",
     "nothing_to_retry": "Пока нечего повторять: сначала напишите мне сообщение.",
-    "text_only": "Я понимаю только текст и картинки. Напишите, пожалуйста, вопрос текстом.",
+    "text_only": (
+        "Я понимаю только текст, картинки, голосовые, аудио, видео и файлы (текст, PDF, Word). "
+        "Напишите, пожалуйста, вопрос текстом."
+    ),
     "picture_unseen": "ℹ️ Эта модель не видит картинок, поэтому я ответил только на текст.",
     "picture_too_big": (
         "ℹ️ Картинка больше 20 МБ — больше, чем бот может скачать, поэтому я ответил только "
         "на текст."
     ),
     "picture_unreadable": "ℹ️ Не удалось прочитать картинку, поэтому я ответил только на текст.",
+    "heard": "🎙 Я услышал:",
+    "speech_off": "🎙 Голосовые сообщения в этом боте выключены. Напишите, пожалуйста, вопрос.",
+    "speech_not_configured": (
+        "🎙 Голосовые сообщения в этом боте не настроены (нет распознавания речи). Напишите, "
+        "пожалуйста, вопрос."
+    ),
+    "speech_too_long": (
+        "🎙 Эта запись длится {seconds} с; я распознаю не больше {limit} с "
+        "(MAX_VOICE_SECONDS). Пришлите, пожалуйста, запись покороче."
+    ),
+    "speech_undecodable": "🎙 Не удалось декодировать это аудио. Запишите или пришлите его заново.",
+    "speech_silence": "🎙 Я не расслышал в этой записи ни одного слова.",
+    "speech_unreachable": (
+        "🎙 Сервер распознавания речи недоступен, поэтому я не смог расшифровать запись. "
+        "Попробуйте позже."
+    ),
+    "speech_unauthorized": (
+        "🎙 Сервер распознавания речи отклонил ключ бота, поэтому я не смог расшифровать запись."
+    ),
+    "speech_too_big": "🎙 Запись слишком велика для сервера распознавания речи.",
+    "speech_busy": (
+        "🎙 Сервер распознавания речи перегружен (слишком много запросов). Попробуйте чуть позже."
+    ),
+    "speech_server_error": (
+        "🎙 Сервер распознавания речи дал сбой (ошибка сервера). Попробуйте позже."
+    ),
+    "speech_timeout": "🎙 Сервер распознавания речи не ответил вовремя. Попробуйте позже.",
+    "speech_rejected": "🎙 Сервер распознавания речи отклонил эту запись.",
+    "download_too_big": (
+        "📎 Файл больше {limit} — больше, чем бот может скачать, поэтому я не смог его прочитать."
+    ),
+    "download_too_big_unknown": (
+        "📎 Файл больше, чем бот может скачать, поэтому я не смог его прочитать."
+    ),
+    "download_unreadable": (
+        "📎 Не удалось скачать файл из Telegram. Пришлите его, пожалуйста, ещё раз."
+    ),
+    "document_unsupported": "📎 Такие файлы я не читаю. Я читаю: {supported}.",
+    "document_binary": (
+        "📎 Этот файл не похож на текст, я не могу его прочитать. Я читаю: {supported}."
+    ),
+    "document_encrypted": "📎 Этот PDF защищён паролем, поэтому я не могу его прочитать.",
+    "document_broken": "📎 Файл повреждён, поэтому я не могу его прочитать.",
+    "document_scanned": (
+        "📎 В этом PDF нет текстового слоя (это скан), а текст на картинках я пока не читаю."
+    ),
+    "document_empty": "📎 В этом файле нет текста.",
+    "document_too_big": "📎 Файл распаковывается в больший объём, чем я могу прочитать.",
+    "document_cut": (
+        "✂️ Файл длинный: я прочитал первые {kept} из {total} символов (MAX_DOCUMENT_CHARS)."
+    ),
     "system_show": "Указания модели в этом чате:\n\n{prompt}",
     "system_default": "В этом чате действуют указания по умолчанию:\n\n{prompt}",
     "system_none": "В этом чате нет указаний для модели. Задайте их: /system <текст>.",
