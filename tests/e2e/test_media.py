@@ -51,7 +51,10 @@ async def speech(tiny_stt: LocalTranscriber) -> AsyncIterator[FakeSpeech]:
 def settings_for(openai: FakeOpenAI, speech: FakeSpeech | None, **extra: Any) -> dict[str, Any]:
     values: dict[str, Any] = {"backend": "openai", "openai_base_url": openai.url, "model": "m"}
     if speech is not None:
+        # The real model may take a while on a busy CI machine; the speech request waits as
+        # long as a backend may be silent (BACKEND_TIMEOUT).
         values["stt_base_url"] = speech.url
+        values["backend_timeout"] = 60.0
     return {**values, **extra}
 
 
@@ -220,7 +223,8 @@ async def test_speech_server_faults_are_named(
         async with bot(**overrides):
             telegram.add_speech(CHAT, audio, duration=1)
             await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
-        async with bot(**settings_for(openai_server, server, stt_api_key="right-key")):
+        fast = settings_for(openai_server, server, stt_api_key="right-key", backend_timeout=2.0)
+        async with bot(**fast):
             server.fail_next(503)
             telegram.add_speech(CHAT, audio, duration=1)
             await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
