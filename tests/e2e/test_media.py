@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from bot import texts
+from bot.check import run_checks
 from bot.inputs.documents import SUPPORTED
 from bot.inputs.speech_local import LocalTranscriber
 from bot.media import SUMMARY_REQUEST
-from tests.conftest import BotFactory
-from tests.servers.backends import FakeOpenAI, Script, echo_answer
+from tests.conftest import BotFactory, make_settings
+from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
 from tests.servers.speech import FakeSpeech
 from tests.servers.telegram import FakeTelegram
 from tests.support.documents import docx_document, encrypted, pdf_of_images, pdf_with_text
@@ -380,3 +381,25 @@ async def test_in_a_group_a_file_is_read_only_when_its_caption_mentions_the_bot(
     assert turn.startswith('Bob: [Document "b.txt" (text file), 22 characters]')
     assert turn.endswith("\n\nwhat does it say?")
     assert "the meeting is at noon" in turn
+
+
+# --- python -m bot check ------------------------------------------------------------------
+
+
+async def test_check_reports_the_speech_to_text_server(
+    telegram: FakeTelegram,
+    cromicle: FakeCromicle,
+    openai_server: FakeOpenAI,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with FakeSpeech(api_key="right-key") as server:
+        for key in ("right-key", "wrong-key"):
+            values = settings_for(openai_server, server, stt_api_key=key)
+            await run_checks(make_settings(telegram, cromicle, **values))
+    lines = [line for line in capsys.readouterr().out.splitlines() if "speech-to-text" in line]
+    assert [line.rsplit(" (", 1)[0] for line in lines] == [
+        f"✓ speech-to-text: remote at {server.url}, model whisper-1: model whisper-1 listed",
+        f"✗ speech-to-text: remote at {server.url}, model whisper-1: 401, the server refuses "
+        "STT_API_KEY",
+    ]
+    assert "wrong-key" not in "\n".join(lines)
