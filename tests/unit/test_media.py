@@ -118,7 +118,7 @@ def test_every_note_is_in_every_language() -> None:
 
 def test_the_download_limit_is_telegrams_only_on_telegrams_server() -> None:
     def settings(url: str) -> Settings:
-        return Settings(_env_file=None, bot_token="1:x", telegram_api_url=url)  # type: ignore[call-arg]
+        return Settings(_env_file=None, bot_token="1:x", telegram_api_url=url)
 
     assert download_limit(settings("https://api.telegram.org")) == MAX_DOWNLOAD
     assert download_limit(settings("http://localhost:8081")) is None
