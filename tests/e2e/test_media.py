@@ -12,6 +12,7 @@ import pytest
 
 from bot import texts
 from bot.check import run_checks
+from bot.history import ELISION
 from bot.inputs.documents import SUPPORTED
 from bot.inputs.speech_local import LocalTranscriber
 from bot.media import SUMMARY_REQUEST
@@ -289,6 +290,27 @@ async def test_a_pdf_is_read_into_the_users_turn_and_stays_for_follow_ups(
         {"role": "assistant", "content": ANSWER},
         {"role": "user", "content": "and what does section 3 say?"},
     ]
+
+
+async def test_a_file_longer_than_the_history_bound_is_remembered_by_its_ends(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    text = "".join(f"row {n}: value {n * 7}\n" for n in range(300))
+    openai_server.push(Script(chunks=[ANSWER]), Script(chunks=[ANSWER]))
+    async with bot(**settings_for(openai_server, None, history_max_chars=1000)):
+        telegram.add_document(
+            CHAT, text.encode(), file_name="data.csv", mime_type="text/csv", caption="sum?"
+        )
+        await shows(telegram, CHAT, 1)
+        telegram.add_message(CHAT, "and row 1?")
+        await shows(telegram, CHAT, 2)
+    whole = last_user(openai_server, 0)
+    assert "row 150:" in whole  # the model read the whole file the first time
+    remembered = openai_server.requests[1].json["messages"][-3]["content"]
+    assert remembered.startswith('[Document "data.csv" (text file)')
+    assert remembered.endswith("\n\nsum?")
+    assert ELISION in remembered and "row 150:" not in remembered
+    assert len(remembered) <= 1000
 
 
 async def test_a_docx_without_a_caption_asks_for_a_summary(
