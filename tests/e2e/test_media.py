@@ -88,14 +88,16 @@ async def shows(telegram: FakeTelegram, chat: int, count: int, timeout: float = 
 # --- voice --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("stream_mode", ["edit", "auto"])
 async def test_a_voice_note_is_heard_quoted_and_asked(
     telegram: FakeTelegram,
     openai_server: FakeOpenAI,
     speech: FakeSpeech,
     voice_note: bytes,
     bot: BotFactory,
+    stream_mode: str,
 ) -> None:
-    async with bot(**settings_for(openai_server, speech)):
+    async with bot(**settings_for(openai_server, speech, stream_mode=stream_mode)):
         telegram.add_speech(CHAT, voice_note, duration=3, language_code="en-US")
         await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=60)
         telegram.add_message(CHAT, "and the biggest one?")
