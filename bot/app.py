@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.history import HistoryStore
+from bot.inputs.speech import build_transcriber
 from bot.local_updates import LocalUpdates
 from bot.pacing import WriteBudget
 from bot.providers import PROVIDERS
@@ -142,6 +143,7 @@ def build_dispatcher(
         history=history,
         conversations=conversations,
         limiter=limiter,
+        transcriber=build_transcriber(settings, session),  # voice notes: handlers/media.py
         heartbeat=Heartbeat(settings.heartbeat_file),
         attempt=FIRST_ATTEMPT,  # an update from Redis brings its own (bot/replicas/shards.py)
     )

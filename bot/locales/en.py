@@ -22,14 +22,19 @@ TEXTS: Final[dict[str, str]] = {
         "admins only), /system reset goes back to the default\n\n"
         "Reply to any message (or quote part of it) and I see what you replied to. Send a "
         "picture, with a question in its caption, and I look at it if the model can see pictures. "
-        "A model that thinks first shows its thoughts folded above the answer.\n\n"
+        "Send a voice message and I answer what I hear; send a file (text, PDF, Word) with a "
+        "question in its caption and I read it. A model that thinks first shows its thoughts "
+        "folded above the answer.\n\n"
         "In groups I answer when you mention me (@{username}) or reply to one of my messages, "
         "also in a picture's caption; each group has one shared conversation, and I see who wrote "
         "what."
     ),
     "reset": "Done: I forgot our conversation. Let's start over.",
     "nothing_to_retry": "There is nothing to retry yet: send me a message first.",
-    "text_only": "I can read text and pictures only. Please write your question as text.",
+    "text_only": (
+        "I can read text, pictures, voice messages, audio, videos and files (text, PDF, Word) "
+        "only. Please write your question as text."
+    ),
     "picture_unseen": "ℹ️ This model cannot see pictures, so I answered the text only.",
     "picture_too_big": (
         "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I answered the text "
