@@ -51,10 +51,16 @@ async def ask(
         if note is not None and not prompt:
             await delivery.say(target, note)  # nothing else to answer
             return
+    turn = await compose_turn(message, body, bot=bot, conversations=conversations)
+    await conversations.answer(chat_key(message), target, Question(turn, pictures, note), attempt)
+
+
+async def compose_turn(
+    message: Message, body: str, *, bot: Bot, conversations: Conversations
+) -> str:
+    """The user's turn as the model reads it: `body` with the speaker's name (groups) and,
+    above it, what the message replies to."""
     turn = f"{speaker(message)}: {body}" if is_group(message) else body
-    key = chat_key(message)
-    newest = conversations.history.chat(key).last_answer
+    newest = conversations.history.chat(chat_key(message)).last_answer
     context = replied_context(message, await bot.me(), newest)
-    if context is not None:
-        turn = f"{context}\n{turn}"
-    await conversations.answer(key, target, Question(turn, pictures, note), attempt)
+    return turn if context is None else f"{context}\n{turn}"
