@@ -19,7 +19,9 @@ TEXTS: Final[dict[str, str]] = {
         "/reset – unser Gespräch vergessen (und eine laufende Antwort stoppen)\n"
         "/retry – deine letzte Frage noch einmal stellen, ob beantwortet oder nicht\n"
         "/system – die Anweisungen für das Modell in diesem Chat zeigen; /system <Text> legt sie "
-        "fest (in Gruppen nur Admins), /system reset stellt die Standardanweisungen wieder her\n\n"
+        "fest (in Gruppen nur Admins), /system reset stellt die Standardanweisungen wieder her\n"
+        "/model – das Modell dieses Chats wählen; /mode – eine Persona wählen\n"
+        "/usage – deine Tokens heute und in diesem Monat\n\n"
         "Antworte auf eine beliebige Nachricht (oder zitiere einen Teil davon), und ich sehe, "
         "worauf du antwortest. Schick ein Bild mit einer Frage in der Bildunterschrift, und ich "
         "sehe es mir an, wenn das Modell Bilder sehen kann. Ein Modell, das erst nachdenkt, zeigt "
@@ -30,7 +32,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "reset": "Erledigt: Ich habe unser Gespräch vergessen. Fangen wir neu an.",
     "nothing_to_retry": "Noch gibt es nichts zu wiederholen: Schick mir zuerst eine Nachricht.",
-    "text_only": "Ich kann nur Text und Bilder lesen. Bitte schreib deine Frage als Text.",
+    "text_only": (
+        "Ich kann nur Text, Bilder, Sprachnachrichten, Audio, Videos und Dateien (Text, PDF, "
+        "Word) lesen. Bitte schreib deine Frage als Text."
+    ),
     "picture_unseen": (
         "ℹ️ Dieses Modell kann keine Bilder sehen, deshalb habe ich nur auf den Text geantwortet."
     ),

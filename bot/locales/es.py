@@ -18,7 +18,9 @@ TEXTS: Final[dict[str, str]] = {
         "/reset – olvidar nuestra conversación (y detener una respuesta en curso)\n"
         "/retry – volver a hacer tu última pregunta, tenga respuesta o no\n"
         "/system – ver las instrucciones del modelo en este chat; /system <texto> las cambia (en "
-        "grupos, solo los administradores), /system reset vuelve a las predeterminadas\n\n"
+        "grupos, solo los administradores), /system reset vuelve a las predeterminadas\n"
+        "/model – elegir el modelo de este chat; /mode – elegir una persona\n"
+        "/usage – los tokens que usaste hoy y este mes\n\n"
         "Responde a cualquier mensaje (o cita una parte) y veré a qué respondes. Envía una imagen "
         "con una pregunta en el pie de foto y la miraré si el modelo puede ver imágenes. Un "
         "modelo que piensa antes de responder muestra sus pensamientos plegados encima de la "
@@ -29,7 +31,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "reset": "Hecho: he olvidado nuestra conversación. Empecemos de nuevo.",
     "nothing_to_retry": "Todavía no hay nada que repetir: primero envíame un mensaje.",
-    "text_only": "Solo puedo leer texto e imágenes. Escribe tu pregunta como texto, por favor.",
+    "text_only": (
+        "Solo puedo leer texto, imágenes, mensajes de voz, audio, vídeos y archivos (texto, PDF, "
+        "Word). Escribe tu pregunta como texto, por favor."
+    ),
     "picture_unseen": "ℹ️ Este modelo no puede ver imágenes, así que solo respondí al texto.",
     "picture_too_big": (
         "ℹ️ La imagen pesa más de 20 MB, el máximo que un bot puede descargar, así que solo "

@@ -20,7 +20,9 @@ TEXTS: Final[dict[str, str]] = {
         "/retry – reposer votre dernière question, qu'elle ait eu une réponse ou non\n"
         "/system – afficher les instructions du modèle pour ce chat ; /system <texte> les définit "
         "(dans les groupes, administrateurs seulement), /system reset revient à celles par "
-        "défaut\n\n"
+        "défaut\n"
+        "/model – choisir le modèle de ce chat ; /mode – choisir un persona\n"
+        "/usage – vos tokens aujourd'hui et ce mois-ci\n\n"
         "Répondez à n'importe quel message (ou citez-en une partie) et je vois à quoi vous "
         "répondez. Envoyez une image avec une question en légende, et je la regarde si le modèle "
         "sait voir les images. Un modèle qui réfléchit d'abord affiche ses réflexions repliées "
@@ -32,7 +34,8 @@ TEXTS: Final[dict[str, str]] = {
     "reset": "C'est fait : j'ai oublié notre conversation. Reprenons à zéro.",
     "nothing_to_retry": "Il n'y a encore rien à relancer : envoyez-moi d'abord un message.",
     "text_only": (
-        "Je ne lis que le texte et les images. Merci d'écrire votre question sous forme de texte."
+        "Je ne lis que le texte, les images, les messages vocaux, l'audio, les vidéos et les "
+        "fichiers (texte, PDF, Word). Merci d'écrire votre question sous forme de texte."
     ),
     "picture_unseen": "ℹ️ Ce modèle ne voit pas les images, j'ai donc répondu au texte seulement.",
     "picture_too_big": (

@@ -18,7 +18,9 @@ TEXTS: Final[dict[str, str]] = {
         "/reset – lupakan percakapan kita (dan hentikan jawaban yang sedang berjalan)\n"
         "/retry – ajukan lagi pertanyaan terakhir Anda, sudah dijawab atau belum\n"
         "/system – tampilkan instruksi model di obrolan ini; /system <teks> mengaturnya (di grup "
-        "hanya admin), /system reset kembali ke bawaan\n\n"
+        "hanya admin), /system reset kembali ke bawaan\n"
+        "/model – pilih model obrolan ini; /mode – pilih persona\n"
+        "/usage – token yang Anda pakai hari ini dan bulan ini\n\n"
         "Balas pesan apa pun (atau kutip sebagiannya) dan saya melihat apa yang Anda balas. Kirim "
         "gambar dengan pertanyaan di keterangannya, dan saya akan melihatnya jika model bisa "
         "melihat gambar. Model yang berpikir dulu menampilkan pikirannya terlipat di atas "
@@ -30,7 +32,8 @@ TEXTS: Final[dict[str, str]] = {
     "reset": "Selesai: saya sudah melupakan percakapan kita. Mari mulai dari awal.",
     "nothing_to_retry": "Belum ada yang bisa diulang: kirimi saya pesan dulu.",
     "text_only": (
-        "Saya hanya bisa membaca teks dan gambar. Silakan tulis pertanyaan Anda sebagai teks."
+        "Saya hanya bisa membaca teks, gambar, pesan suara, audio, video, dan file (teks, PDF, "
+        "Word). Silakan tulis pertanyaan Anda sebagai teks."
     ),
     "picture_unseen": "ℹ️ Model ini tidak bisa melihat gambar, jadi saya hanya menjawab teksnya.",
     "picture_too_big": (

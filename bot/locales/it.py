@@ -18,7 +18,9 @@ TEXTS: Final[dict[str, str]] = {
         "/reset – dimentica la nostra conversazione (e ferma una risposta in corso)\n"
         "/retry – rifà la tua ultima domanda, con o senza risposta\n"
         "/system – mostra le istruzioni del modello in questa chat; /system <testo> le imposta "
-        "(nei gruppi solo gli amministratori), /system reset torna a quelle predefinite\n\n"
+        "(nei gruppi solo gli amministratori), /system reset torna a quelle predefinite\n"
+        "/model – scegli il modello di questa chat; /mode – scegli una persona\n"
+        "/usage – i token che hai usato oggi e questo mese\n\n"
         "Rispondi a qualsiasi messaggio (o citane una parte) e vedo a cosa hai risposto. Manda "
         "un'immagine con una domanda nella didascalia e la guardo, se il modello può vedere le "
         "immagini. Un modello che prima ragiona mostra i suoi pensieri ripiegati sopra la "
@@ -29,7 +31,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "reset": "Fatto: ho dimenticato la nostra conversazione. Ricominciamo da capo.",
     "nothing_to_retry": "Non c'è ancora niente da riprovare: prima mandami un messaggio.",
-    "text_only": "So leggere solo testo e immagini. Scrivi la tua domanda come testo, per favore.",
+    "text_only": (
+        "So leggere solo testo, immagini, messaggi vocali, audio, video e file (testo, PDF, "
+        "Word). Scrivi la tua domanda come testo, per favore."
+    ),
     "picture_unseen": "ℹ️ Questo modello non vede le immagini, quindi ho risposto solo al testo.",
     "picture_too_big": (
         "ℹ️ L'immagine supera i 20 MB, il massimo che un bot può scaricare, quindi ho risposto "

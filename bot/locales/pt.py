@@ -19,7 +19,9 @@ TEXTS: Final[dict[str, str]] = {
         "/reset – esquecer nossa conversa (e parar uma resposta em andamento)\n"
         "/retry – fazer sua última pergunta de novo, respondida ou não\n"
         "/system – mostrar as instruções do modelo neste chat; /system <texto> define as "
-        "instruções (em grupos, só administradores), /system reset volta ao padrão\n\n"
+        "instruções (em grupos, só administradores), /system reset volta ao padrão\n"
+        "/model – escolher o modelo deste chat; /mode – escolher uma persona\n"
+        "/usage – os tokens que você usou hoje e neste mês\n\n"
         "Responda a qualquer mensagem (ou cite parte dela) e eu vejo a que você respondeu. Mande "
         "uma imagem com uma pergunta na legenda e eu olho para ela, se o modelo enxergar imagens. "
         "Um modelo que pensa antes mostra seus pensamentos recolhidos acima da resposta.\n\n"
@@ -29,7 +31,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "reset": "Pronto: esqueci nossa conversa. Vamos recomeçar.",
     "nothing_to_retry": "Ainda não há nada para repetir: primeiro me mande uma mensagem.",
-    "text_only": "Só consigo ler texto e imagens. Escreva sua pergunta em texto, por favor.",
+    "text_only": (
+        "Só consigo ler texto, imagens, mensagens de voz, áudio, vídeos e arquivos (texto, PDF, "
+        "Word). Escreva sua pergunta em texto, por favor."
+    ),
     "picture_unseen": "ℹ️ Este modelo não enxerga imagens, então respondi só ao texto.",
     "picture_too_big": (
         "ℹ️ A imagem tem mais de 20 MB, o máximo que um bot pode baixar, então respondi só ao "

@@ -18,7 +18,9 @@ TEXTS: Final[dict[str, str]] = {
         "/reset – konuşmamızı unut (ve süren bir yanıtı durdur)\n"
         "/retry – son sorunuzu, yanıtlanmış olsun ya da olmasın, yeniden sor\n"
         "/system – bu sohbette modelin talimatlarını göster; /system <metin> talimatları belirler "
-        "(gruplarda yalnızca yöneticiler), /system reset varsayılanlara döner\n\n"
+        "(gruplarda yalnızca yöneticiler), /system reset varsayılanlara döner\n"
+        "/model – bu sohbetin modelini seç; /mode – bir persona seç\n"
+        "/usage – bugün ve bu ay kullandığınız tokenler\n\n"
         "Herhangi bir mesajı yanıtlayın (ya da bir kısmını alıntılayın), neye yanıt verdiğinizi "
         "göreyim. Açıklamasında bir soru olan bir resim gönderin; model resim görebiliyorsa ona "
         "bakarım. Önce düşünen bir model, düşüncelerini yanıtın üstünde katlanmış olarak "
@@ -29,7 +31,10 @@ TEXTS: Final[dict[str, str]] = {
     ),
     "reset": "Tamam: konuşmamızı unuttum. Baştan başlayalım.",
     "nothing_to_retry": "Henüz yeniden denenecek bir şey yok: önce bana bir mesaj gönderin.",
-    "text_only": "Yalnızca metin ve resim okuyabiliyorum. Lütfen sorunuzu metin olarak yazın.",
+    "text_only": (
+        "Yalnızca metin, resim, sesli mesaj, ses, video ve dosya (metin, PDF, Word) "
+        "okuyabiliyorum. Lütfen sorunuzu metin olarak yazın."
+    ),
     "picture_unseen": "ℹ️ Bu model resimleri göremiyor, bu yüzden yalnızca metni yanıtladım.",
     "picture_too_big": (
         "ℹ️ Resim, bir botun indirebileceği en büyük boyut olan 20 MB'tan büyük, bu yüzden "
