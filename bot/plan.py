@@ -664,6 +664,8 @@ class AnswerPlan:
                 return self.stop_note
             return None if shown else texts.t(lang, "stopped")
         if self.ending is Ending.FAILED:
+            if self.reason == "misconfigured":  # trying again cannot help: say who acts
+                return texts.t(lang, "misconfigured")
             why = texts.reason(lang, self.reason)
             return texts.t(lang, "interrupted" if shown else "failed", reason=why)
         if self.ending is Ending.TIMED_OUT:

@@ -37,6 +37,16 @@ _EN: Final[dict[str, str]] = {
         "text only."
     ),
     "picture_unreadable": "ℹ️ I could not read the picture, so I answered the text only.",
+    "picture_unseen_alone": (
+        "ℹ️ This model cannot see pictures. Please ask your question about it in text."
+    ),
+    "picture_too_big_alone": (
+        "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I cannot look "
+        "at it. Please send a smaller one, or ask your question in text."
+    ),
+    "picture_unreadable_alone": (
+        "ℹ️ I could not read the picture. Please send it again, or ask your question in text."
+    ),
     "system_show": "This chat's instructions for the model:\n\n{prompt}",
     "system_default": "This chat uses the default instructions for the model:\n\n{prompt}",
     "system_none": ("This chat has no instructions for the model. Set some with /system <text>."),
@@ -45,6 +55,11 @@ _EN: Final[dict[str, str]] = {
     "system_admins_only": "Only the group's administrators can change its instructions.",
     "failed": "Sorry, I could not get an answer: {reason}. Please try again in a moment.",
     "interrupted": "⚠️ The answer was interrupted: {reason}.",
+    "misconfigured": (
+        "Sorry, I cannot answer: the bot is misconfigured (its model service refuses the "
+        "bot's settings). The bot's operator has been told; trying again will not help "
+        "until they fix it."
+    ),
     "stopped": "⏹ Stopped.",
     "shutdown": "⚠️ The answer was interrupted: the bot is restarting. Please ask again.",
     "reason_empty": "the model returned an empty answer",
@@ -116,6 +131,16 @@ _RU: Final[dict[str, str]] = {
         "на текст."
     ),
     "picture_unreadable": "ℹ️ Не удалось прочитать картинку, поэтому я ответил только на текст.",
+    "picture_unseen_alone": (
+        "ℹ️ Эта модель не видит картинок. Задайте, пожалуйста, вопрос о ней текстом."
+    ),
+    "picture_too_big_alone": (
+        "ℹ️ Картинка больше 20 МБ — больше, чем бот может скачать, поэтому я не могу её "
+        "посмотреть. Пришлите картинку поменьше или задайте вопрос текстом."
+    ),
+    "picture_unreadable_alone": (
+        "ℹ️ Не удалось прочитать картинку. Пришлите её ещё раз или задайте вопрос текстом."
+    ),
     "system_show": "Указания модели в этом чате:\n\n{prompt}",
     "system_default": "В этом чате действуют указания по умолчанию:\n\n{prompt}",
     "system_none": "В этом чате нет указаний для модели. Задайте их: /system <текст>.",
@@ -124,6 +149,11 @@ _RU: Final[dict[str, str]] = {
     "system_admins_only": "Менять указания в группе могут только её администраторы.",
     "failed": "Извините, не удалось получить ответ: {reason}. Попробуйте ещё раз чуть позже.",
     "interrupted": "⚠️ Ответ прерван: {reason}.",
+    "misconfigured": (
+        "Извините, я не могу ответить: бот настроен неправильно (сервис модели не принимает "
+        "его настройки). Владелец бота уже уведомлён; повторять попытку бесполезно, пока он "
+        "это не исправит."
+    ),
     "stopped": "⏹ Остановлено.",
     "shutdown": "⚠️ Ответ прерван: бот перезапускается. Спросите, пожалуйста, ещё раз.",
     "reason_empty": "модель вернула пустой ответ",

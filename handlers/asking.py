@@ -41,16 +41,20 @@ async def ask(
     file = picture_file(message)
     if file is not None:
         body = f"{PICTURE} {prompt}".strip()
+        unseen: str | None = None  # why the model will not see the picture
         if conversations.vision:
             try:
                 pictures.append(await fetch(bot, file))
             except PictureError as exc:
-                note = texts.t(target.lang, f"picture_{exc.reason}")
+                unseen = f"picture_{exc.reason}"
         else:
-            note = texts.t(target.lang, "picture_unseen")
-        if note is not None and not prompt:
-            await delivery.say(target, note)  # nothing else to answer
+            unseen = "picture_unseen"
+        if unseen is not None and not prompt:
+            # Nothing else to answer, and no model request: ask for the question in words.
+            await delivery.say(target, texts.t(target.lang, f"{unseen}_alone"))
             return
+        if unseen is not None:
+            note = texts.t(target.lang, unseen)
     turn = f"{speaker(message)}: {body}" if is_group(message) else body
     key = chat_key(message)
     newest = conversations.history.chat(key).last_answer
