@@ -22,6 +22,7 @@ from bot.admission import AccessPolicy, RateLimiter
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
+from bot.gathering import Gathering
 from bot.history import HistoryStore
 from bot.local_updates import LocalUpdates
 from bot.pacing import WriteBudget
@@ -140,6 +141,7 @@ def build_dispatcher(
         delivery=delivery,
         history=history,
         conversations=conversations,
+        gathering=Gathering(),  # albums and split pastes, one question each (in-process)
         limiter=limiter,
         heartbeat=Heartbeat(settings.heartbeat_file),
         attempt=FIRST_ATTEMPT,  # an update from Redis brings its own (bot/replicas/shards.py)

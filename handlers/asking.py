@@ -1,7 +1,11 @@
-"""A user's message (text, caption, picture, what it replies to) made into a question, checked
-and asked: shared by private chats and groups."""
+"""A user's question (its text or caption, the pictures, what it replies to) checked and
+asked: shared by private chats and groups. A question may be one message, or the parts of an
+album or of a long paste the app split (bot/gathering.py puts them together first)."""
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
 
 from aiogram import Bot
 from aiogram.types import Message
@@ -10,17 +14,47 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations, Question
 from bot.delivery import Delivery
+from bot.gathering import Gathered, Gathering
 from bot.pictures import Picture, PictureError, fetch, picture_file
 from bot.seams import Attempt, QuestionLimit
 from handlers.access import refusal
-from handlers.context import chat_key, is_group, replied_context, reply_target, speaker
+from handlers.context import (
+    chat_key,
+    is_group,
+    message_text,
+    replied_context,
+    reply_target,
+    sender_key,
+    speaker,
+)
 
 PICTURE = "[picture]"
 """How a picture appears in the turn the model reads, and in history (never the bytes)."""
+PASTE_JOIN = "\n"
+"""Between the parts of a split paste: the apps cut at a paragraph, line or word break and
+drop it, so a line break restores the first two exactly and is harmless in the third."""
+
+
+def gather(gathering: Gathering, message: Message, attempt: Attempt) -> Gathered:
+    """The question `message` belongs to (see bot/gathering.py), for the routers."""
+    return gathering.gather(
+        message, chat=chat_key(message), user=sender_key(message), lined_up=attempt.lined_up
+    )
+
+
+def joined_text(parts: Sequence[Message]) -> str:
+    """The text (or caption) of a question's parts, as one: a paste's parts in order."""
+    return PASTE_JOIN.join(text for text in (message_text(p)[0] for p in parts) if text)
+
+
+def main_part(parts: Sequence[Message]) -> Message:
+    """The part a question is answered as: the one with the text (an album's caption), else
+    the first."""
+    return next((part for part in parts if message_text(part)[0]), parts[0])
 
 
 async def ask(
-    message: Message,
+    parts: Sequence[Message],
     prompt: str,
     *,
     bot: Bot,
@@ -30,31 +64,33 @@ async def ask(
     settings: Settings,
     attempt: Attempt,
 ) -> None:
-    """Answer `prompt` (the message's text or caption, mention removed) in its chat."""
-    target = reply_target(message)
+    """Answer `prompt` (the parts' text or caption, mention removed) with every picture of
+    `parts` in their chat, as one question."""
+    message = main_part(parts)
+    target = dataclasses.replace(
+        reply_target(message), after_id=max(part.message_id for part in parts)
+    )
     problem = await refusal(message, prompt, limiter, settings)
     if problem is not None:
         if problem.text is not None:
             await delivery.say(target, problem.text)
         return
-    body, pictures, note = prompt, list[Picture](), None
-    file = picture_file(message)
-    if file is not None:
-        body = f"{PICTURE} {prompt}".strip()
-        unseen: str | None = None  # why the model will not see the picture
-        if conversations.vision:
+    files = [file for file in map(picture_file, parts) if file is not None]
+    pictures, unseen = list[Picture](), None  # unseen: why the model will not see some
+    if files and not conversations.vision:
+        unseen = "picture_unseen"
+    elif files:
+        for file in files:
             try:
                 pictures.append(await fetch(bot, file))
             except PictureError as exc:
                 unseen = f"picture_{exc.reason}"
-        else:
-            unseen = "picture_unseen"
-        if unseen is not None and not prompt:
-            # Nothing else to answer, and no model request: ask for the question in words.
-            await delivery.say(target, texts.t(target.lang, f"{unseen}_alone"))
-            return
-        if unseen is not None:
-            note = texts.t(target.lang, unseen)
+    if unseen is not None and not prompt and not pictures:
+        # Nothing else to answer, and no model request: ask for the question in words.
+        await delivery.say(target, texts.t(target.lang, f"{unseen}_alone"))
+        return
+    note = texts.t(target.lang, unseen) if unseen is not None else None
+    body = " ".join([PICTURE] * len(files) + ([prompt] if prompt else []))
     turn = f"{speaker(message)}: {body}" if is_group(message) else body
     key = chat_key(message)
     newest = conversations.history.chat(key).last_answer

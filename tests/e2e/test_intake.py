@@ -93,3 +93,115 @@ async def test_a_request_the_backend_refuses_for_itself_still_says_rejected(
         telegram.add_message(CHAT, "hello")
         await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
     assert "rejected the request" in telegram.visible_texts(CHAT)[0]
+
+
+# --- albums ------------------------------------------------------------------------------
+
+
+async def test_an_album_is_one_question_with_every_picture_and_the_caption(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    colours = [(200, 30, 30), (30, 200, 30), (30, 30, 200)]
+    openai_server.push(Script(chunks=["Three squares."]))
+    async with bot(**openai(openai_server)):
+        telegram.add_photo(CHAT, png(colours[0]), media_group_id="g1")
+        telegram.add_photo(CHAT, png(colours[1]), media_group_id="g1", caption="what differs?")
+        telegram.add_photo(CHAT, png(colours[2]), media_group_id="g1")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+        telegram.add_message(CHAT, "thanks")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+    assert len(openai_server.requests) == 2  # the album, then "thanks": one answer each
+    parts = openai_server.requests[0].json["messages"][-1]["content"]
+    assert parts[0] == {"type": "text", "text": "[picture] [picture] [picture] what differs?"}
+    assert [part["type"] for part in parts[1:]] == ["image_url"] * 3
+    assert telegram.visible_texts(CHAT)[0] == "Three squares."
+    history = openai_server.requests[1].json["messages"]
+    assert history[0]["content"] == "[picture] [picture] [picture] what differs?"
+
+
+async def test_an_album_in_a_group_is_answered_once_when_its_caption_mentions_the_bot(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    caption = "@test_bot which is brighter?"
+    async with bot(**openai(openai_server)):
+        # An album for the others in the group: no mention, no answer.
+        telegram.add_photo(GROUP, png(), media_group_id="a", first_name="Bob", user_id=8)
+        telegram.add_photo(GROUP, png(), media_group_id="a", caption="holiday!", user_id=8)
+        # An album for the bot: the mention is in the caption of its last photo.
+        telegram.add_photo(GROUP, png(), media_group_id="b", first_name="Ann", user_id=7)
+        telegram.add_photo(
+            GROUP,
+            png(),
+            media_group_id="b",
+            caption=caption,
+            caption_entities=mention(caption),
+            first_name="Ann",
+            user_id=7,
+        )
+        await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 1)
+        text = "@test_bot and now?"
+        telegram.add_message(GROUP, text, entities=mention(text), first_name="Ann", user_id=7)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 2)
+    assert len(openai_server.requests) == 2
+    parts = openai_server.requests[0].json["messages"][-1]["content"]
+    assert parts[0] == {"type": "text", "text": "Ann: [picture] [picture] which is brighter?"}
+    assert len(parts) == 3
+
+
+# --- long pastes the apps split ----------------------------------------------------------
+
+
+def paste(units: int, word: str) -> str:
+    """Prose of about `units` characters, as a part of a split paste (no break at its ends)."""
+    return " ".join([word] * (units // (len(word) + 1)))
+
+
+async def test_a_paste_the_app_split_is_one_question(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    first, second, tail = paste(4090, "alpha"), paste(4000, "beta"), paste(900, "gamma")
+    cromicle.push(Script(chunks=["Read it all."]))
+    async with bot():
+        for part in (first, second, tail):
+            telegram.add_message(CHAT, part)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+        telegram.add_message(CHAT, "short one")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+    asked = [r.json["message"] for r in cromicle.requests]
+    assert len(asked) == 2  # the paste, then "short one": one answer each
+    assert asked[0] == f"{first}\n{second}\n{tail}"
+    assert asked[1].endswith("\nAssistant: Read it all.\nUser: short one\nAssistant:")
+    assert telegram.visible_texts(CHAT)[0] == "Read it all."
+
+
+async def test_the_input_limit_applies_to_the_joined_paste(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    parts = [paste(4000, "delta"), paste(4000, "delta"), paste(2000, "delta")]
+    length = len("\n".join(parts))
+    async with bot(max_input_chars=9000):
+        for part in parts:
+            telegram.add_message(CHAT, part)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+        telegram.add_message(CHAT, "ok")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+    assert telegram.visible_texts(CHAT)[0] == texts.t("en", "too_long", length=length, limit=9000)
+    assert [r.json["message"] for r in cromicle.requests] == ["ok"]
+
+
+async def test_a_paste_in_a_group_continues_without_a_second_mention(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    head = "@test_bot summarise: " + paste(4000, "epsilon")
+    tail = paste(300, "zeta")
+    cromicle.push(Script(chunks=["Summary."]))
+    async with bot():
+        telegram.add_message(GROUP, head, entities=mention(head), first_name="Ann", user_id=7)
+        telegram.add_message(GROUP, tail, first_name="Ann", user_id=7)
+        telegram.add_message(GROUP, "unrelated chat", first_name="Bob", user_id=8)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 1)
+        telegram.add_message(GROUP, "@test_bot ok?", entities=mention("@test_bot ok?"), user_id=7)
+        await cromicle.wait_for_requests(2)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 2)
+    body = head.removeprefix("@test_bot ")
+    assert cromicle.requests[0].json["message"] == f"Ann: {body}\n{tail}"
