@@ -148,6 +148,7 @@ def build_dispatcher(
     )
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
+    dispatcher.edited_message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)

@@ -29,6 +29,8 @@ class Chat:
     system: str | None = None
     unanswered: str | None = None
     last_answer: tuple[int, ...] = ()  # message ids of the newest answer
+    last_question: int | None = None  # message id of the question it answers (edits redo it)
+    last_kept: bool = False  # the last exchange in `turns` is that question's
 
     @property
     def busy(self) -> bool:
@@ -94,6 +96,8 @@ class HistoryStore:
                 chat.system = record.get("system")
                 chat.unanswered = record.get("unanswered")
                 chat.last_answer = tuple(record.get("last_answer", ()))
+                chat.last_question = record.get("last_question")
+                chat.last_kept = bool(record.get("last_kept", False))
         return chat
 
     async def flush(self, key: ChatKey, token: object = None) -> bool:
@@ -108,6 +112,8 @@ class HistoryStore:
             "system": chat.system,
             "unanswered": chat.unanswered,
             "last_answer": list(chat.last_answer),
+            "last_question": chat.last_question,
+            "last_kept": chat.last_kept,
         }
         return await self.records.save(key, record, token)
 
@@ -166,6 +172,7 @@ class HistoryStore:
         chat.turns.clear()
         chat.chars = 0
         chat.unanswered = None
+        chat.last_question, chat.last_kept = None, False
         chat.epoch += 1
         return chat
 

@@ -63,12 +63,18 @@ async def ask(
     limiter: QuestionLimit,
     settings: Settings,
     attempt: Attempt,
+    revise: bool = False,
 ) -> None:
     """Answer `prompt` (the parts' text or caption, mention removed) with every picture of
-    `parts` in their chat, as one question."""
+    `parts` in their chat, as one question; with `revise`, the one message in `parts` was
+    edited and its new answer takes the place of the old (Conversations.revise)."""
     message = main_part(parts)
     target = dataclasses.replace(
-        reply_target(message), after_id=max(part.message_id for part in parts)
+        reply_target(message),
+        after_id=max(part.message_id for part in parts),
+        # An edit redoes a question of one message; an album's or a paste's parts are not
+        # tracked one by one, so editing one of them changes nothing.
+        asked=message.message_id if len(parts) == 1 else None,
     )
     problem = await refusal(message, prompt, limiter, settings)
     if problem is not None:
@@ -97,4 +103,8 @@ async def ask(
     context = replied_context(message, await bot.me(), newest)
     if context is not None:
         turn = f"{context}\n{turn}"
-    await conversations.answer(key, target, Question(turn, pictures, note), attempt)
+    question = Question(turn, pictures, note)
+    if revise:
+        await conversations.revise(key, target, question, attempt)
+    else:
+        await conversations.answer(key, target, question, attempt)

@@ -13,7 +13,7 @@ from PIL import Image
 
 from bot import texts
 from tests.conftest import BotFactory
-from tests.servers.backends import FakeCromicle, FakeOpenAI, Script
+from tests.servers.backends import FakeCromicle, FakeOpenAI, Script, echo_answer
 from tests.servers.telegram import FakeTelegram
 
 CHAT, GROUP = 1001, -100123
@@ -205,3 +205,105 @@ async def test_a_paste_in_a_group_continues_without_a_second_mention(
         await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 2)
     body = head.removeprefix("@test_bot ")
     assert cromicle.requests[0].json["message"] == f"Ann: {body}\n{tail}"
+
+
+# --- edits -------------------------------------------------------------------------------
+
+
+async def test_editing_the_latest_question_redoes_its_answer_in_place(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    async with bot():
+        telegram.add_message(CHAT, "capital of France?")
+        asked = telegram.add_message(CHAT, "capital of Spain?")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+        answer = telegram.bot_messages(CHAT)[1].message_id
+        telegram.add_edited_message(CHAT, asked, "capital of Italy?")
+        await cromicle.wait_for_requests(3)
+        await telegram.wait_for(
+            lambda: (
+                telegram.visible_texts(CHAT)[1:]
+                == [echo_answer(cromicle.requests[2].json["message"])]
+            )
+        )
+        telegram.add_message(CHAT, "and its river?")
+        await cromicle.wait_for_requests(4)
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 3)
+    assert telegram.bot_messages(CHAT)[1].message_id == answer  # edited, not sent anew
+    redo = cromicle.requests[2].json["message"]
+    assert redo.endswith("User: capital of Italy?\nAssistant:")
+    assert "Spain" not in redo
+    later = cromicle.requests[3].json["message"]  # the history holds the edited exchange
+    assert "Spain" not in later
+    assert f"User: capital of Italy?\nAssistant: {echo_answer(redo)}\nUser: and its river?" in (
+        later
+    )
+
+
+async def test_editing_an_older_message_changes_nothing(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    async with bot():
+        older = telegram.add_message(CHAT, "one")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+        telegram.add_message(CHAT, "two")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+        shown = telegram.visible_texts(CHAT)
+        telegram.add_edited_message(CHAT, older, "one, edited")
+        telegram.add_message(CHAT, "three")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 3)
+    assert telegram.visible_texts(CHAT)[:2] == shown
+    assert len(cromicle.requests) == 3
+    assert "edited" not in cromicle.requests[2].json["message"]
+
+
+async def test_editing_the_question_being_answered_stops_it_and_answers_the_new_text(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    cromicle.push(Script(chunks=["Spain has ", "many ", "cities"] + ["..."] * 50, delay=0.2))
+    async with bot():
+        asked = telegram.add_message(CHAT, "capital of Spain?")
+        await telegram.wait_for(lambda: "Spain has" in "".join(telegram.visible_texts(CHAT)))
+        telegram.add_edited_message(CHAT, asked, "capital of Italy?")
+        await cromicle.wait_for_requests(2)
+        await telegram.wait_for(
+            lambda: telegram.visible_texts(CHAT) == [echo_answer("capital of Italy?")]
+        )
+        telegram.add_message(CHAT, "thanks")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 2)
+    assert cromicle.requests[1].json["message"] == "capital of Italy?"  # no trace of Spain
+    assert "Spain" not in cromicle.requests[2].json["message"]
+    assert len(telegram.bot_messages(CHAT)) == 2  # the old answer's message was reused
+
+
+async def test_a_shorter_redone_answer_removes_the_old_answers_extra_pages(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    cromicle.push(Script(chunks=["word " * 2000]), Script(chunks=["Short now."]))
+    async with bot():
+        asked = telegram.add_message(CHAT, "write a lot")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 3)
+        first = telegram.bot_messages(CHAT)[0].message_id
+        telegram.add_edited_message(CHAT, asked, "write a little")
+        await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == ["Short now."])
+    (message,) = [m for m in telegram.bot_messages(CHAT) if not m.deleted]
+    assert message.message_id == first
+
+
+async def test_an_edit_in_a_group_redoes_the_answer_to_a_message_that_addressed_the_bot(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    text = "@test_bot capital of Spain?"
+    async with bot():
+        asked = telegram.add_message(
+            GROUP, text, entities=mention(text), first_name="Ann", user_id=7
+        )
+        await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 1)
+        answer = telegram.bot_messages(GROUP)[0]
+        edited = "@test_bot capital of Italy?"
+        telegram.add_edited_message(GROUP, asked, edited, entities=mention(edited))
+        await telegram.wait_for(
+            lambda: telegram.visible_texts(GROUP) == [echo_answer("Ann: capital of Italy?")]
+        )
+    assert telegram.bot_messages(GROUP)[0].message_id == answer.message_id
+    assert answer.reply_to == asked
