@@ -257,13 +257,16 @@ async def test_editing_an_older_message_changes_nothing(
     assert "edited" not in cromicle.requests[2].json["message"]
 
 
+@pytest.mark.parametrize("mode", ["edit", "auto"])  # auto: the answer streams as a draft
 async def test_editing_the_question_being_answered_stops_it_and_answers_the_new_text(
-    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory, mode: str
 ) -> None:
     cromicle.push(Script(chunks=["Spain has ", "many ", "cities"] + ["..."] * 50, delay=0.2))
-    async with bot():
+    async with bot(stream_mode=mode):
         asked = telegram.add_message(CHAT, "capital of Spain?")
-        await telegram.wait_for(lambda: "Spain has" in "".join(telegram.visible_texts(CHAT)))
+        await telegram.wait_for(
+            lambda: "Spain has" in "".join(telegram.timeline(CHAT)), timeout=10
+        )
         telegram.add_edited_message(CHAT, asked, "capital of Italy?")
         await cromicle.wait_for_requests(2)
         await telegram.wait_for(
