@@ -40,6 +40,13 @@ _EN: Final[dict[str, str]] = {
     "picture_unseen_alone": (
         "ℹ️ This model cannot see pictures. Please ask your question about it in text."
     ),
+    "picture_too_big_some": (
+        "ℹ️ A picture larger than 20 MB, the most a bot may download, was left out; I "
+        "answered with the others."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ I could not read one of the pictures, so I answered with the others."
+    ),
     "picture_too_big_alone": (
         "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I cannot look "
         "at it. Please send a smaller one, or ask your question in text."
@@ -133,6 +140,13 @@ _RU: Final[dict[str, str]] = {
     "picture_unreadable": "ℹ️ Не удалось прочитать картинку, поэтому я ответил только на текст.",
     "picture_unseen_alone": (
         "ℹ️ Эта модель не видит картинок. Задайте, пожалуйста, вопрос о ней текстом."
+    ),
+    "picture_too_big_some": (
+        "ℹ️ Картинку больше 20 МБ (больше, чем бот может скачать) я пропустил и ответил по "
+        "остальным."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ Одну из картинок не удалось прочитать, поэтому я ответил по остальным."
     ),
     "picture_too_big_alone": (
         "ℹ️ Картинка больше 20 МБ — больше, чем бот может скачать, поэтому я не могу её "

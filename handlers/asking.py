@@ -95,7 +95,9 @@ async def ask(
         # Nothing else to answer, and no model request: ask for the question in words.
         await delivery.say(target, texts.t(target.lang, f"{unseen}_alone"))
         return
-    note = texts.t(target.lang, unseen) if unseen is not None else None
+    note = None
+    if unseen is not None:  # "answered the text only" is untrue when other pictures went
+        note = texts.t(target.lang, f"{unseen}_some" if pictures else unseen)
     body = " ".join([PICTURE] * len(files) + ([prompt] if prompt else []))
     turn = f"{speaker(message)}: {body}" if is_group(message) else body
     key = chat_key(message)

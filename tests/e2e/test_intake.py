@@ -119,6 +119,20 @@ async def test_an_album_is_one_question_with_every_picture_and_the_caption(
     assert history[0]["content"] == "[picture] [picture] [picture] what differs?"
 
 
+async def test_an_album_with_an_unreadable_picture_is_answered_with_the_others(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    openai_server.push(Script(chunks=["One square."]))
+    async with bot(**openai(openai_server)):
+        telegram.add_photo(CHAT, png(), media_group_id="g", caption="what is it?")
+        telegram.add_photo(CHAT, b"not a picture at all", media_group_id="g")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+    parts = openai_server.requests[0].json["messages"][-1]["content"]
+    assert [part["type"] for part in parts] == ["text", "image_url"]
+    (shown,) = telegram.visible_texts(CHAT)
+    assert shown == "One square.\n\n" + texts.t("en", "picture_unreadable_some")
+
+
 async def test_an_album_in_a_group_is_answered_once_when_its_caption_mentions_the_bot(
     telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
 ) -> None:
