@@ -614,7 +614,9 @@ class AnswerPlan:
         # Reopen the layout from this page: later pages have no message yet (pages are
         # completed in order), so they are simply cut again; an earlier answer's message
         # they were to take goes back to be taken again.
-        given_back = [p.message_id for p in self.pages[index + 1 :] if p.message_id is not None]
+        given_back = [
+            p.message_id for p in self.pages[index + 1 :] if p.message_id in self.replaces
+        ]
         self._spare[:0] = given_back
         del self.pages[index + 1 :]
         page.markdown, page.body, page.content = None, None, None
