@@ -27,7 +27,7 @@ commands:
   health  is the running bot healthy? (the Docker HEALTHCHECK); exit 0 if so
 
 Settings are environment variables, or lines in a .env file in the working directory. Each one
-is described in README.md, section "Settings" (and in .env.example, with its default).
+is described in docs/settings.md (and in .env.example, with its default).
 
 Exit statuses: 0 stopped (SIGTERM, SIGINT) or all checks passed; 1 a check failed or an
 unexpected error; 2 a configuration error; 3 Telegram rejected BOT_TOKEN; 4 Redis (REDIS_URL)

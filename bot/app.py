@@ -24,6 +24,7 @@ from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.gathering import Gathering
 from bot.history import HistoryStore
+from bot.inputs.speech import build_transcriber
 from bot.local_updates import LocalUpdates
 from bot.pacing import WriteBudget
 from bot.providers import PROVIDERS
@@ -39,6 +40,7 @@ from bot.startup import BackgroundTasks, StartRefused, call_at_start
 from bot.updates import DropRepeatedUpdates, RecentUpdates
 from handlers import get_routers
 from handlers.access import AccessMiddleware
+from handlers.language import ForcedLanguage
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +145,13 @@ def build_dispatcher(
         conversations=conversations,
         gathering=Gathering(),  # albums and split pastes, one question each (in-process)
         limiter=limiter,
+        transcriber=build_transcriber(settings, session),  # voice notes: handlers/media.py
         heartbeat=Heartbeat(settings.heartbeat_file),
         attempt=FIRST_ATTEMPT,  # an update from Redis brings its own (bot/replicas/shards.py)
     )
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
+    if settings.language is not None:
+        dispatcher.update.outer_middleware(ForcedLanguage(settings.language))
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
     dispatcher.edited_message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())
@@ -170,20 +175,26 @@ def build_dispatcher(
     return dispatcher
 
 
-async def register_commands(bot: Bot) -> None:
-    """So Telegram clients show the command menu, in every language the bot speaks."""
+async def register_commands(bot: Bot, forced: str | None = None) -> None:
+    """So Telegram clients show the command menu, in every language the bot speaks: one list
+    per language code, English for the rest. With LANGUAGE (`forced`) every list is in that
+    language, overwriting the per-language lists an earlier start may have left."""
     for lang in texts.LANGUAGES:
-        commands = [BotCommand(command=c, description=texts.t(lang, f"cmd_{c}")) for c in COMMANDS]
+        said = forced or lang
+        commands = [BotCommand(command=c, description=texts.t(said, f"cmd_{c}")) for c in COMMANDS]
         code = None if lang == texts.DEFAULT_LANGUAGE else lang
         await bot.set_my_commands(commands, language_code=code)
 
 
-async def register_menu(bot: Bot, api_base: str) -> None:
+async def register_menu(bot: Bot, api_base: str, forced: str | None = None) -> None:
     """The command menu, retried a few times; without it typed commands still work, so a
     failure is a warning and never keeps the bot from answering."""
     try:
         await call_at_start(
-            "setMyCommands", lambda: register_commands(bot), api_base, attempts=MENU_ATTEMPTS
+            "setMyCommands",
+            lambda: register_commands(bot, forced),
+            api_base,
+            attempts=MENU_ATTEMPTS,
         )
     except TokenRejected:
         pass  # the token watch has seen it too; the runner ends the process
@@ -195,7 +206,8 @@ async def register_menu(bot: Bot, api_base: str) -> None:
 
 
 async def _on_startup(bot: Bot, background: BackgroundTasks, settings: Settings) -> None:
-    background.start(register_menu(bot, settings.api_base), name="command menu")
+    menu = register_menu(bot, settings.api_base, settings.language)
+    background.start(menu, name="command menu")
 
 
 async def _on_shutdown(

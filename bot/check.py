@@ -14,6 +14,7 @@ from contextlib import aclosing
 
 from bot.app import backend_session, build_backends, build_bot
 from bot.config import Settings
+from bot.inputs.speech import build_transcriber
 from bot.providers.base import Backend, BackendError
 from bot.replicas.runtime import connect, safe_url
 from bot.session import explain
@@ -88,6 +89,11 @@ async def run_checks(settings: Settings) -> int:
             ok, detail, seconds = await _timed(lambda b=backend: _probe(b), _backend_failure)  # type: ignore[misc]
             results.append(ok)
             print(_line(ok, f"backend {backend.name}", detail, seconds), flush=True)
+        transcriber = build_transcriber(settings, session)
+        started = time.perf_counter()
+        ok, detail = await transcriber.check()  # says what failed; never raises
+        results.append(ok)
+        print(_line(ok, "speech-to-text", detail, time.perf_counter() - started), flush=True)
 
     if settings.mcp is not None and settings.mcp.servers:
         # The MCP SDK takes a second or more to import: only where MCP_CONFIG asks for it.

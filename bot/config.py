@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot import texts
 from bot.personas import DEFAULT_PERSONAS, Persona, PersonasError, load_personas
 from bot.providers import PROVIDERS
 from bot.tools.config import McpConfig
@@ -216,6 +217,29 @@ class Settings(BaseSettings):
         "in another container)",
     )
     _personas: tuple[Persona, ...] = PrivateAttr(DEFAULT_PERSONAS)
+
+    # The bot's own sentences
+    language: str | None = Field(
+        default=None,
+        description="The language the bot speaks to everyone (en, ru, uk, es, pt, de, fr, it, tr, "
+        "id); empty: each user's Telegram language, English for the others",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        """`pt-BR` and `DE` are accepted as `pt` and `de`; anything else the bot cannot speak
+        stops it at start, naming the choices. A desktop session's gettext LANGUAGE, a
+        priority list such as `en_US:en`, is not meant for the bot and leaves it unset."""
+        if value is None or not value.strip() or ":" in value:
+            return None
+        lang = texts.normalise(value)
+        if lang is None:
+            raise ValueError(
+                f"must be one of {', '.join(texts.LANGUAGES)}, or empty to follow each user's "
+                "Telegram language"
+            )
+        return lang
 
     @field_validator("backend", mode="before")
     @classmethod

@@ -18,10 +18,13 @@ from bot.pictures import Picture
 from bot.plan import Ending, Note
 from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
 from bot.reasoning import split_thinking
+from bot.render import heard_block
 from bot.seams import FIRST_ATTEMPT, Attempt, ChatKey
 
 log = logging.getLogger(__name__)
 
+HEARD_LIMIT = 1000
+"""UTF-16 units of a transcript quoted above the answer (the model gets it whole)."""
 QUEUE_LAST_WORD = 15.0
 """Seconds, at shutdown, for questions still waiting their turn to say "please ask again"."""
 _IMAGE_WORDS = ("image", "vision", "multimodal", "image_url", "content must be a string")
@@ -31,11 +34,14 @@ _IMAGE_WORDS = ("image", "vision", "multimodal", "image_url", "content must be a
 class Question:
     """What the user asked: the turn as history keeps it, the pictures that came with it
     (sent to the model this once, remembered only as the placeholder in `turn`), and a note
-    for under the answer (say, that a picture could not be read)."""
+    for under the answer (say, that a picture could not be read). `heard` is what a voice
+    note was heard to say: quoted above the answer so the user sees it (it is in `turn` too,
+    as the user's words; the quote never enters history as the model's)."""
 
     turn: str
     pictures: Sequence[Picture] = field(default_factory=tuple)
     note: str | None = None
+    heard: str | None = None
 
 
 class Conversations:
@@ -242,8 +248,12 @@ class Conversations:
         for note in notes:
             if note:
                 chunks = _noted(chunks, note)
+        header = None
+        if question.heard is not None:
+            said = texts.t(target.lang, "heard")
+            header = heard_block(said, question.heard, HEARD_LIMIT)
         report = await self.delivery.deliver(
-            target, split_thinking(chunks), on_visible=attempt.shown
+            target, split_thinking(chunks), on_visible=attempt.shown, header=header
         )
         failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(

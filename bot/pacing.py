@@ -75,6 +75,11 @@ class WriteBudget:
         self._runner: asyncio.Task[None] | None = None
         self.granted = 0
 
+    def __len__(self) -> int:
+        """Chats whose pace is remembered: those written to within about two intervals, plus
+        at most `_PRUNE_AT` more (idle ones are forgotten, their state equals a new chat's)."""
+        return len(self._paces)
+
     def interval_for(self, chat_id: int) -> float:
         """Groups and channels have negative ids and the slower pace."""
         return self.group_interval if chat_id < 0 else self.private_interval

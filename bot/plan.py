@@ -251,6 +251,8 @@ class AnswerPlan:
     each page with sendMessage; otherwise send the first text and then edit it.
     `plain`: show the text as it is (the bot's own sentences), not as Markdown.
     `after_id`: the id of the message being answered, the newest id known before the answer.
+    `header`: shown at the top of the first page, above the thoughts, from the first write on
+    (what the bot heard in a voice note); never part of `text`, so never in history.
     """
 
     lang: str = texts.DEFAULT_LANGUAGE
@@ -262,6 +264,7 @@ class AnswerPlan:
     replaces: tuple[int, ...] = ()
     """Message ids of an earlier answer this one takes the place of (the user edited the
     question): its pages are edited in place, page by page; those left over are deleted."""
+    header: Rendered | None = None
     reasoning: str = ""
     state: AnswerState = AnswerState.STREAMING
     ending: Ending | None = None
@@ -666,6 +669,8 @@ class AnswerPlan:
         limit = self._limits.get(index, MESSAGE_LIMIT)
         if index == 0 and self._thoughts() is not None:
             limit -= THOUGHTS_LIMIT + 64  # the header, the ellipsis and the separator
+        if index == 0 and self.header is not None:
+            limit -= self.header.size + 2  # 2: the separator
         return max(MIN_PAGE // 2, limit)
 
     def _settle(self) -> None:
@@ -768,9 +773,13 @@ class AnswerPlan:
         content = join(parts)
         if index == 0:
             room = self._limits.get(0, MESSAGE_LIMIT) - content.size - 2  # 2: the separator
+            if self.header is not None:
+                room -= self.header.size + 2
             thoughts = self._thoughts(room)
             if thoughts is not None:
                 content = join([thoughts, content])
+            if self.header is not None:
+                content = join([self.header, content])
         if page.form is Form.NO_LINKS:
             content = content.without("text_link")
         elif page.form >= Form.PLAIN:

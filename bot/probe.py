@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 PROBE_TIMEOUT = 5.0
 """Seconds a backend has to answer the probe; it runs beside answering, never before it."""
 RETIRED_CROMICLE = "https://cromicle.top"
-README_BACKENDS = 'README.md, section "Backends"'
+README_BACKENDS = "docs/backends.md"
 WHAT_TO_SET = {
     "cromicle": "set CROMICLE_URL to your Cromicle-compatible server, or BACKEND=openai with "
     "OPENAI_BASE_URL",

@@ -27,6 +27,7 @@ a `FinishReason` at the latest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from enum import Enum
@@ -149,23 +150,38 @@ class ThinkingSplitter:
         return ""
 
     def _answer(self, text: str, out: list[Piece]) -> str:
-        """Scan answer text for the first `</think>` outside code, and any `<think>`."""
-        for position, char in enumerate(text):
-            self._scan(char)
+        """Scan answer text for the first `</think>` outside code, and any `<think>`.
+
+        Only backtick runs (code opens and closes) and `>` (a tag may end there) can change
+        anything, so the scan jumps between them: the ordinary text between costs one short
+        slice, not a Python step per character (this runs on every chunk of every answer).
+        """
+        last = 0
+        for match in _MARKS.finditer(text):
+            start = match.start()
+            if start > last:
+                self._plain(text[max(last, start - len(CLOSE)) : start])
+            last = match.end()
+            if text[start] == "`":
+                self._run += last - start
+                continue
+            self._plain(">")
             if self._window.endswith(OPEN):
                 # The answer talks about the tags: nothing in it closes thoughts.
                 self.phase = Phase.PLAIN
                 out.extend(self._release())
                 return text
             if self._code_run == 0 and self._window.endswith(CLOSE):
-                before = (self.pending + text[: position + 1])[: -len(CLOSE)]
+                before = (self.pending + text[:last])[: -len(CLOSE)]
                 self.pending = ""
                 if before:
                     out.append(before)
                 out.append(ThinkingClosed())
                 self.phase = Phase.AFTER
                 self._close_possible = False
-                return text[position + 1 :]
+                return text[last:]
+        if len(text) > last:
+            self._plain(text[max(last, len(text) - len(CLOSE)) :])
         shown = self.pending + text
         keep = 0 if self._code_run else _partial_suffix(shown, CLOSE)
         if len(shown) > keep:
@@ -173,19 +189,17 @@ class ThinkingSplitter:
         self.pending = shown[len(shown) - keep :]
         return ""
 
-    def _scan(self, char: str) -> None:
-        """Follow Markdown code: a backtick run opens code, a run of the same length closes
-        it (fences are runs of three); tags inside code are mentions."""
-        if char == "`":
-            self._run += 1
-        else:
-            if self._run:
-                if self._code_run == 0:
-                    self._code_run = self._run
-                elif self._run == self._code_run:
-                    self._code_run = 0
-                self._run = 0
-            self._window = (self._window + char)[-len(CLOSE) :]
+    def _plain(self, chars: str) -> None:
+        """Characters other than backticks (at least one; the last few suffice): the first
+        ends a backtick run, which opens or closes code (fences are runs of three), and they
+        slide through the window in which tags are seen across chunks."""
+        if self._run:
+            if self._code_run == 0:
+                self._code_run = self._run
+            elif self._run == self._code_run:
+                self._code_run = 0
+            self._run = 0
+        self._window = (self._window + chars)[-len(CLOSE) :]
 
     def _release(self) -> list[Piece]:
         held, self.pending = self.pending, ""
@@ -218,6 +232,10 @@ async def split_thinking(
             yield chunk
     for piece in splitter.end():
         yield piece
+
+
+_MARKS = re.compile(r"`+|>")
+"""What can change the scan's state: a run of backticks, or the end of a possible tag."""
 
 
 def _partial_suffix(text: str, tag: str) -> int:

@@ -510,6 +510,23 @@ def quote_block(header: str, body: str, *, expandable: bool = True) -> Rendered:
     return visible(f"{head.text}\n{inner.text}", entities)
 
 
+EXPAND_OVER = 200
+"""UTF-16 units of quoted words past which the quote is collapsed (expandable)."""
+
+
+def heard_block(header: str, words: str, limit: int) -> Rendered:
+    """A bold header line above a quote of what the user said (a voice note's transcript),
+    as plain text: at most `limit` UTF-16 units of its start, ended by "…" when cut (the whole
+    goes to the model); collapsed when longer than EXPAND_OVER units or a few lines."""
+    words = " ".join(words.split())
+    if utf16_len(words) > limit:
+        end = _prefix_within(words, max(0, limit - 1))
+        while end > 0 and _joins_previous(words, end):
+            end -= 1
+        words = words[:end].rstrip() + "…"
+    return quote_block(header, words, expandable=utf16_len(words) > EXPAND_OVER)
+
+
 def thoughts_block(header: str, markdown: str, limit: int) -> Rendered:
     """A bold header line above one expandable blockquote: a model's thoughts, as Markdown.
 

@@ -1,226 +1,172 @@
-"""Every sentence the bot writes itself, per language. A new language is one more dictionary."""
+"""Every sentence the bot writes itself, in the user's language.
+
+The sentences are data: bot/locales/ holds one module per language, each a `TEXTS` dictionary
+from a key to a sentence. English (bot/locales/en.py) is the reference; a key missing in another
+language is said in English. The language is the user's Telegram `language_code` (`pt-br` and
+`en-US` count as `pt` and `en`), English when the bot does not speak it; LANGUAGE forces one for
+everyone (`forced_language`, set per update by handlers/language.py).
+
+How to add a sentence:
+1. Add `"key": "English sentence with {placeholders}."` to bot/locales/en.py and its Russian to
+   bot/locales/ru.py, then call `texts.t(lang, "key", placeholders=...)`.
+2. `python scripts/missing_texts.py` lists, per language, the keys missing or out of step with
+   English (tests/unit/test_texts.py fails with the same list); translate them in each module.
+   `python scripts/missing_texts.py --adopt REF` copies English and Russian sentences added or
+   changed on a branch that still kept them in this file (the old `_EN`/`_RU` tables) into
+   bot/locales/en.py and ru.py, so such a branch merges mechanically.
+3. Counted nouns: write the number, then the noun as a plural choice on the same placeholder,
+   `{count} {count:file|files}`: the forms are the language's, in the order PLURALS gives
+   (Russian `{count} {count:файл|файла|файлов}`); Turkish and Indonesian do not inflect a noun
+   after a number and write the word alone (`{count} dosya`).
+
+A new language: one module in bot/locales/ (copy en.py), listed in LANGUAGES and PLURALS.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Final
+
+from bot.locales import de, en, es, fr, it, pt, ru, tr, uk
+from bot.locales import id as id_
 
 DEFAULT_LANGUAGE: Final = "en"
 
-_EN: Final[dict[str, str]] = {
-    "start": (
-        "Hi, {name}! I am a chat bot: write me anything and I will answer as the text is "
-        "generated, right here in the chat. I remember our conversation; /reset starts over, "
-        "/help tells more."
-    ),
-    "help": (
-        "Write me a message and I answer it, streaming the reply as it is written.\n\n"
-        "Commands:\n"
-        "/start – greeting\n"
-        "/help – this help\n"
-        "/reset – forget our conversation (and stop an answer in progress)\n"
-        "/retry – ask your last question again, answered or not\n"
-        "/system – show this chat's instructions for the model; /system <text> sets them "
-        "(group admins only), /system reset goes back to the default\n\n"
-        "Reply to any message (or quote part of it) and I see what you replied to. Send a "
-        "picture, with a question in its caption, and I look at it if the model can see "
-        "pictures. A model that thinks first shows its thoughts folded above the answer.\n\n"
-        "In groups I answer when you mention me (@{username}) or reply to one of my messages, "
-        "also in a picture's caption; each group has one shared conversation, and I see who "
-        "wrote what."
-    ),
-    "reset": "Done: I forgot our conversation. Let's start over.",
-    "nothing_to_retry": "There is nothing to retry yet: send me a message first.",
-    "text_only": "I can read text and pictures only. Please write your question as text.",
-    "picture_unseen": "ℹ️ This model cannot see pictures, so I answered the text only.",
-    "picture_too_big": (
-        "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I answered the "
-        "text only."
-    ),
-    "picture_unreadable": "ℹ️ I could not read the picture, so I answered the text only.",
-    "picture_unseen_alone": (
-        "ℹ️ This model cannot see pictures. Please ask your question about it in text."
-    ),
-    "picture_too_big_some": (
-        "ℹ️ A picture larger than 20 MB, the most a bot may download, was left out; I "
-        "answered with the others."
-    ),
-    "picture_unreadable_some": (
-        "ℹ️ I could not read one of the pictures, so I answered with the others."
-    ),
-    "picture_too_big_alone": (
-        "ℹ️ The picture is larger than 20 MB, the most a bot may download, so I cannot look "
-        "at it. Please send a smaller one, or ask your question in text."
-    ),
-    "picture_unreadable_alone": (
-        "ℹ️ I could not read the picture. Please send it again, or ask your question in text."
-    ),
-    "system_show": "This chat's instructions for the model:\n\n{prompt}",
-    "system_default": "This chat uses the default instructions for the model:\n\n{prompt}",
-    "system_none": ("This chat has no instructions for the model. Set some with /system <text>."),
-    "system_set": "Done: the model follows these instructions in this chat from now on.",
-    "system_cleared": "Done: this chat uses the default instructions again.",
-    "system_admins_only": "Only the group's administrators can change its instructions.",
-    "failed": "Sorry, I could not get an answer: {reason}. Please try again in a moment.",
-    "interrupted": "⚠️ The answer was interrupted: {reason}.",
-    "misconfigured": (
-        "Sorry, I cannot answer: the bot is misconfigured (its model service refuses the "
-        "bot's settings). The bot's operator has been told; trying again will not help "
-        "until they fix it."
-    ),
-    "stopped": "⏹ Stopped.",
-    "shutdown": "⚠️ The answer was interrupted: the bot is restarting. Please ask again.",
-    "reason_empty": "the model returned an empty answer",
-    "too_slow": (
-        "Sorry, the model took too long to answer (longer than this bot allows). Please try "
-        "again, or ask for something shorter."
-    ),
-    "too_slow_cut": "⚠️ The answer was cut: the model took longer than this bot allows.",
-    "length_cut": "✂️ The model's length limit cut this answer short.",
-    "length_thinking": (
-        "Sorry, the model reached its length limit while still thinking, before it could "
-        "answer. Please ask again, perhaps for something smaller."
-    ),
-    "part_refused": "⚠️ Telegram refused to show this part of the answer.",
-    "second_attempt": (
-        "↻ The bot server answering this stopped before it finished; this is a second try."
-    ),
-    "database_lost": (
-        "⚠️ The answer was interrupted: the bot lost its connection to its database. It will "
-        "answer again as soon as the connection is back."
-    ),
-    "thinking": "💭 Thinking…",
-    "thoughts": "💭 Thoughts",
-    "reason_unavailable": "the model service is unavailable",
-    "reason_timeout": "the model service did not respond in time",
-    "reason_rejected": "the model service rejected the request",
-    "reason_failed": "the model service failed",
-    "not_allowed": ("Sorry, this bot is private. Ask its owner to allow your user id {user_id}."),
-    "rate_limited": "You are sending messages too fast. Please wait {seconds} s and try again.",
-    "too_long": (
-        "Your message is {length} characters long; the limit is {limit}. Please shorten it."
-    ),
-    "cmd_start": "Greeting and what the bot does",
-    "cmd_help": "How to use the bot",
-    "cmd_reset": "Forget the conversation",
-    "cmd_retry": "Ask the last question again",
-    "cmd_system": "Show or set the model's instructions",
+LANGUAGES: Final[dict[str, dict[str, str]]] = {
+    "en": en.TEXTS,
+    "ru": ru.TEXTS,
+    "uk": uk.TEXTS,
+    "es": es.TEXTS,
+    "pt": pt.TEXTS,
+    "de": de.TEXTS,
+    "fr": fr.TEXTS,
+    "it": it.TEXTS,
+    "tr": tr.TEXTS,
+    "id": id_.TEXTS,
 }
+"""Language code (ISO 639-1, as Telegram's setMyCommands wants it) -> its sentences."""
 
-_RU: Final[dict[str, str]] = {
-    "start": (
-        "Привет, {name}! Я чат-бот: напишите мне что угодно, и я отвечу прямо здесь, "
-        "показывая текст по мере его создания. Я помню наш разговор; /reset начинает заново, "
-        "/help расскажет больше."
-    ),
-    "help": (
-        "Напишите мне сообщение, и я отвечу, показывая ответ по мере его написания.\n\n"
-        "Команды:\n"
-        "/start – приветствие\n"
-        "/help – эта справка\n"
-        "/reset – забыть разговор (и остановить текущий ответ)\n"
-        "/retry – задать ваш последний вопрос заново, даже если ответа не было\n"
-        "/system – показать указания модели в этом чате; /system <текст> задаёт их (в группах "
-        "только админы), /system reset возвращает указания по умолчанию\n\n"
-        "Ответьте на любое сообщение (или процитируйте его часть), и я увижу, на что вы "
-        "отвечаете. Пришлите картинку с вопросом в подписи, и я посмотрю на неё, если модель "
-        "умеет видеть. Модель, которая сначала размышляет, показывает размышления свёрнутыми "
-        "над ответом.\n\n"
-        "В группах я отвечаю, когда меня упоминают (@{username}) или отвечают на моё "
-        "сообщение, в том числе в подписи к картинке; у группы один общий разговор, и я вижу, "
-        "кто что написал."
-    ),
-    "reset": "Готово: я забыл наш разговор. Начнём заново.",
-    "nothing_to_retry": "Пока нечего повторять: сначала напишите мне сообщение.",
-    "text_only": "Я понимаю только текст и картинки. Напишите, пожалуйста, вопрос текстом.",
-    "picture_unseen": "ℹ️ Эта модель не видит картинок, поэтому я ответил только на текст.",
-    "picture_too_big": (
-        "ℹ️ Картинка больше 20 МБ — больше, чем бот может скачать, поэтому я ответил только "
-        "на текст."
-    ),
-    "picture_unreadable": "ℹ️ Не удалось прочитать картинку, поэтому я ответил только на текст.",
-    "picture_unseen_alone": (
-        "ℹ️ Эта модель не видит картинок. Задайте, пожалуйста, вопрос о ней текстом."
-    ),
-    "picture_too_big_some": (
-        "ℹ️ Картинку больше 20 МБ (больше, чем бот может скачать) я пропустил и ответил по "
-        "остальным."
-    ),
-    "picture_unreadable_some": (
-        "ℹ️ Одну из картинок не удалось прочитать, поэтому я ответил по остальным."
-    ),
-    "picture_too_big_alone": (
-        "ℹ️ Картинка больше 20 МБ — больше, чем бот может скачать, поэтому я не могу её "
-        "посмотреть. Пришлите картинку поменьше или задайте вопрос текстом."
-    ),
-    "picture_unreadable_alone": (
-        "ℹ️ Не удалось прочитать картинку. Пришлите её ещё раз или задайте вопрос текстом."
-    ),
-    "system_show": "Указания модели в этом чате:\n\n{prompt}",
-    "system_default": "В этом чате действуют указания по умолчанию:\n\n{prompt}",
-    "system_none": "В этом чате нет указаний для модели. Задайте их: /system <текст>.",
-    "system_set": "Готово: теперь в этом чате модель следует этим указаниям.",
-    "system_cleared": "Готово: в этом чате снова действуют указания по умолчанию.",
-    "system_admins_only": "Менять указания в группе могут только её администраторы.",
-    "failed": "Извините, не удалось получить ответ: {reason}. Попробуйте ещё раз чуть позже.",
-    "interrupted": "⚠️ Ответ прерван: {reason}.",
-    "misconfigured": (
-        "Извините, я не могу ответить: бот настроен неправильно (сервис модели не принимает "
-        "его настройки). Владелец бота уже уведомлён; повторять попытку бесполезно, пока он "
-        "это не исправит."
-    ),
-    "stopped": "⏹ Остановлено.",
-    "shutdown": "⚠️ Ответ прерван: бот перезапускается. Спросите, пожалуйста, ещё раз.",
-    "reason_empty": "модель вернула пустой ответ",
-    "too_slow": (
-        "Извините, модель отвечала слишком долго (дольше, чем позволяет бот). Попробуйте "
-        "ещё раз или попросите о чём-нибудь покороче."
-    ),
-    "too_slow_cut": "⚠️ Ответ обрезан: модель отвечала дольше, чем позволяет бот.",
-    "length_cut": "✂️ Ответ обрезан ограничением длины модели.",
-    "length_thinking": (
-        "Извините, модель упёрлась в ограничение длины, ещё размышляя, и не успела ответить. "
-        "Спросите ещё раз, возможно, о чём-то поменьше."
-    ),
-    "part_refused": "⚠️ Telegram отказался показать эту часть ответа.",
-    "second_attempt": (
-        "↻ Сервер бота, отвечавший на это, остановился, не закончив; это вторая попытка."
-    ),
-    "database_lost": (
-        "⚠️ Ответ прерван: бот потерял связь со своей базой данных. Он ответит снова, как только "
-        "связь восстановится."
-    ),
-    "thinking": "💭 Размышляю…",
-    "thoughts": "💭 Размышления",
-    "reason_unavailable": "сервис модели недоступен",
-    "reason_timeout": "сервис модели не ответил вовремя",
-    "reason_rejected": "сервис модели отклонил запрос",
-    "reason_failed": "сервис модели дал сбой",
-    "not_allowed": ("Извините, это закрытый бот. Попросите владельца разрешить ваш id {user_id}."),
-    "rate_limited": "Вы пишете слишком часто. Подождите {seconds} с и попробуйте снова.",
-    "too_long": (
-        "В вашем сообщении {length} символов, а можно не больше {limit}. Сократите его, "
-        "пожалуйста."
-    ),
-    "cmd_start": "Приветствие и что умеет бот",
-    "cmd_help": "Как пользоваться ботом",
-    "cmd_reset": "Забыть разговор",
-    "cmd_retry": "Задать последний вопрос заново",
-    "cmd_system": "Показать или задать указания модели",
+ALIASES: Final[dict[str, str]] = {"in": "id", "ua": "uk"}
+"""Codes some clients send for a language we speak: Java's old `in` for Indonesian, and `ua`
+(Ukraine's country code) written for Ukrainian."""
+
+_EN: Final = LANGUAGES[DEFAULT_LANGUAGE]
+
+
+def _one_other(n: float) -> int:
+    return 0 if n == 1 else 1
+
+
+def _zero_one_other(n: float) -> int:
+    """French and Brazilian Portuguese: 0 and 1 (and 1.5) take the singular."""
+    return 0 if 0 <= n < 2 else 1
+
+
+def _east_slavic(n: float) -> int:
+    """Russian and Ukrainian: 1, 21 файл; 2-4, 22 файла; 5-20, 25 файлов; fractions as 2-4."""
+    if n != int(n):
+        return 1
+    i = abs(int(n))
+    if i % 10 == 1 and i % 100 != 11:
+        return 0
+    if 2 <= i % 10 <= 4 and not 12 <= i % 100 <= 14:
+        return 1
+    return 2
+
+
+def _no_plural(n: float) -> int:
+    return 0
+
+
+PLURALS: Final[dict[str, tuple[int, Callable[[float], int]]]] = {
+    "en": (2, _one_other),  # file|files
+    "ru": (3, _east_slavic),  # файл|файла|файлов
+    "uk": (3, _east_slavic),  # файл|файли|файлів
+    "es": (2, _one_other),
+    "pt": (2, _zero_one_other),
+    "de": (2, _one_other),
+    "fr": (2, _zero_one_other),
+    "it": (2, _one_other),
+    "tr": (1, _no_plural),
+    "id": (1, _no_plural),
 }
+"""Per language: how many forms a plural choice `{n:a|b}` lists, and which one a number takes
+(CLDR's cardinal rules, the integer cases; Spanish and French "many" for millions aside)."""
 
-LANGUAGES: Final[dict[str, dict[str, str]]] = {"en": _EN, "ru": _RU}
+_FORCED: ContextVar[str | None] = ContextVar("forced_language", default=None)
+
+
+@contextlib.contextmanager
+def forced_language(lang: str | None) -> Iterator[None]:
+    """Within this block `pick_language` answers `lang` (LANGUAGE) whatever the user's code;
+    aiogram's own i18n middleware carries the locale in a context variable the same way."""
+    token = _FORCED.set(lang)
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
+
+
+def normalise(code: str | None) -> str | None:
+    """`pt-BR`, `en_US`, `DE` -> `pt`, `en`, `de`; None for a language the bot does not speak."""
+    base = (code or "").strip().replace("_", "-").split("-")[0].lower()
+    base = ALIASES.get(base, base)
+    return base if base in LANGUAGES else None
 
 
 def pick_language(code: str | None) -> str:
     """Telegram sends IETF tags such as `ru` or `en-US`; unknown languages get English."""
-    base = (code or "").split("-")[0].lower()
-    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+    return _FORCED.get() or normalise(code) or DEFAULT_LANGUAGE
+
+
+_DIGIT_GROUPS = str.maketrans("", "", ", \u00a0\u202f'")
+"""What may separate thousands in a number written out before it reaches a sentence."""
+
+
+def _number(value: object) -> float | None:
+    """The number a value shows: 3, 2.5, or a string such as "1,234" a caller formatted."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    try:
+        return float(str(value).translate(_DIGIT_GROUPS))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Count:
+    """A value put into a sentence: `{n}` shows it as it is (`{n:,}` as format() would), and
+    `{n:file|files}` picks the noun form its number takes in the language, also when the
+    caller passed the number already written out ("1,234"); a value that is no number takes
+    the last form."""
+
+    value: object
+    lang: str
+
+    def __format__(self, spec: str) -> str:
+        if "|" not in spec:
+            return format(self.value, spec)
+        forms = spec.split("|")
+        number = _number(self.value)
+        if number is None:
+            return forms[-1]
+        _, rule = PLURALS.get(self.lang, PLURALS[DEFAULT_LANGUAGE])
+        return forms[min(rule(number), len(forms) - 1)]
 
 
 def t(lang: str, key: str, **values: object) -> str:
     """The sentence `key` in `lang` (English when missing), with `values` filled in."""
     table = LANGUAGES.get(lang, _EN)
-    return table.get(key, _EN[key]).format(**values)
+    if lang not in LANGUAGES or key not in table:
+        lang = DEFAULT_LANGUAGE
+    filled = {
+        name: _Count(value, lang) if isinstance(value, int | float | str) else value
+        for name, value in values.items()
+    }
+    return table.get(key, _EN[key]).format(**filled)
 
 
 def reason(lang: str, kind: str) -> str:

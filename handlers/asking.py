@@ -99,14 +99,21 @@ async def ask(
     if unseen is not None:  # "answered the text only" is untrue when other pictures went
         note = texts.t(target.lang, f"{unseen}_some" if pictures else unseen)
     body = " ".join([PICTURE] * len(files) + ([prompt] if prompt else []))
-    turn = f"{speaker(message)}: {body}" if is_group(message) else body
+    turn = await compose_turn(message, body, bot=bot, conversations=conversations)
     key = chat_key(message)
-    newest = conversations.history.chat(key).last_answer
-    context = replied_context(message, await bot.me(), newest)
-    if context is not None:
-        turn = f"{context}\n{turn}"
     question = Question(turn, pictures, note)
     if revise:
         await conversations.revise(key, target, question, attempt)
     else:
         await conversations.answer(key, target, question, attempt)
+
+
+async def compose_turn(
+    message: Message, body: str, *, bot: Bot, conversations: Conversations
+) -> str:
+    """The user's turn as the model reads it: `body` with the speaker's name (groups) and,
+    above it, what the message replies to."""
+    turn = f"{speaker(message)}: {body}" if is_group(message) else body
+    newest = conversations.history.chat(chat_key(message)).last_answer
+    context = replied_context(message, await bot.me(), newest)
+    return turn if context is None else f"{context}\n{turn}"

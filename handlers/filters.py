@@ -48,13 +48,16 @@ def strip_mentions(message: Message, me: User) -> tuple[str, bool]:
 
 class AddressedToBot(Filter):
     """A group message (text, or a picture's caption) that @mentions the bot or replies to one
-    of its messages.
+    of its messages; with `media`, any message (a voice note, a file) addressed so.
 
     Passes the prompt (the text without the mention) to the handler as `prompt`.
     """
 
+    def __init__(self, *, media: bool = False) -> None:
+        self.media = media
+
     async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
-        if message.text is None and picture_file(message) is None:
+        if not self.media and message.text is None and picture_file(message) is None:
             return False
         me = await bot.me()
         prompt, mentioned = strip_mentions(message, me)

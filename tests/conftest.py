@@ -16,6 +16,7 @@ from bot.app import application
 from bot.config import Settings
 from tests.servers.backends import FakeCromicle, FakeOpenAI
 from tests.servers.telegram import FakeTelegram
+from tests.support import properties  # noqa: F401  (loads the CI profile before any @given)
 from tests.support.redis_server import RedisServer, running_redis
 
 TOKEN = "123456:TEST-TOKEN"
@@ -70,6 +71,7 @@ def make_settings(telegram: FakeTelegram, cromicle: FakeCromicle, **overrides: A
         "stream_mode": "edit",
         "log_level": "DEBUG",
         "rate_limit_per_minute": 0,
+        "language": None,  # not the gettext LANGUAGE a desktop session may export
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -22,6 +22,7 @@ from bot.delivery.reader import Stream, read
 from bot.delivery.writer import Writer
 from bot.pacing import WriteBudget
 from bot.plan import DRAFTS_PER_ANSWER, AnswerPlan, Ending
+from bot.render import Rendered
 from bot.session import REQUEST_TIMEOUT
 
 log = logging.getLogger(__name__)
@@ -149,12 +150,15 @@ class Delivery:
         chunks: Stream,
         *,
         on_visible: Callable[[], Awaitable[None]] | None = None,
+        header: Rendered | None = None,
     ) -> DeliveryReport:
         """Show the answer streamed by `chunks` in the target chat; returns when it is final.
 
-        `on_visible` is awaited once, when the answer's first text is on screen.
+        `on_visible` is awaited once, when the answer's first text is on screen. `header`
+        tops the first page from the start (what a voice note was heard to say).
         """
         answer = self._start(target, drafts=None, plain=False)
+        answer.plan.header = header
         answer.on_visible = on_visible
         key = (target.chat_id, target.thread_id)
         self._active[key] = answer

@@ -277,7 +277,7 @@ async def test_help_lists_the_commands_and_points_to_the_settings(workdir: Path)
     assert "usage: python -m bot [run | check | health]" in out
     assert "run     answer messages (the default)" in out
     assert "check   " in out and "health  " in out
-    assert 'README.md, section "Settings"' in out
+    assert "docs/settings.md" in out
     assert "3 Telegram rejected BOT_TOKEN" in out
     code, out, err = await run_to_end(env, workdir, "frobnicate")
     assert code == 2 and "unknown command 'frobnicate'" in err and "Traceback" not in err

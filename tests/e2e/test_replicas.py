@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import redis.asyncio as aioredis
 
 from bot import texts
-from bot.replicas.shards import SHARDS, shard_of
+from bot.replicas.shards import GROUP, SHARDS, shard_of, stream_key
 from tests.servers.backends import FakeCromicle, Script, echo_answer
 from tests.servers.telegram import FakeTelegram
 from tests.support.process import BotProcess, base_env, free_port, run_to_end, start_bot
@@ -48,6 +49,29 @@ async def test_a_restart_keeps_every_conversation(
         f"Assistant: {echo_answer('remember the word banana')}\n"
         "User: which word?\nAssistant:"
     )
+
+
+async def all_acknowledged(server: RedisServer, timeout: float = 30) -> None:
+    """Wait until every queued update was read and acknowledged: each was answered or ended
+    visibly, so nothing can still be answered (twice or at all) after this returns."""
+    client = aioredis.Redis.from_url(server.url)
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                busy = 0
+                for shard in range(SHARDS):
+                    try:
+                        groups = await client.xinfo_groups(stream_key(shard))
+                    except aioredis.ResponseError:  # no such stream: nothing was queued there
+                        continue
+                    for group in groups:
+                        if group["name"] in (GROUP, GROUP.encode()):
+                            busy += group["pending"] + (group.get("lag") or 0)
+                if busy == 0:
+                    return
+                await asyncio.sleep(0.1)
+    finally:
+        await client.aclose()
 
 
 def answer_to(cromicle: FakeCromicle) -> Callable[[dict[str, Any]], Script]:
@@ -198,7 +222,7 @@ async def test_a_killed_replicas_questions_are_answered_by_another(
         await telegram.wait_for(
             lambda: "Answer to third" in telegram.visible_texts(CHAT), timeout=60
         )
-        await asyncio.sleep(1)  # anything answered twice would show by now
+        await all_acknowledged(redis_server)  # nothing left that could be answered twice
     shown = telegram.visible_texts(CHAT)
     assert shown[0].startswith("slow0 slow1")  # what the killed replica had shown stays
     assert shown[1:] == [
@@ -231,7 +255,7 @@ async def test_redis_lost_mid_answer_ends_it_visibly_and_the_bot_answers_once_it
     telegram.add_message(CHAT, "long one")
     await telegram.wait_for(lambda: "word5" in "".join(telegram.visible_texts(CHAT)), timeout=30)
     await redis_server.stop()
-    lost = texts.t("en", "lost_store")
+    lost = texts.t("en", "database_lost")
     await telegram.wait_for(lambda: lost in "".join(telegram.visible_texts(CHAT)), timeout=30)
     assert "word199" not in telegram.visible_texts(CHAT)[0]
     await asyncio.sleep(3)  # a few failed reconnections later the bot still runs
@@ -258,7 +282,7 @@ async def test_an_update_sent_twice_is_answered_once_whichever_replicas_get_it(
         await group.post(update, replica=0)
         await group.post(update, replica=1)  # Telegram thought the first post timed out
         await telegram.wait_for(lambda: bool(telegram.visible_texts(CHAT)), timeout=30)
-        await asyncio.sleep(2)
+        await all_acknowledged(redis_server)
     assert telegram.visible_texts(CHAT) == [echo_answer("once")]
     assert len(cromicle.requests) == 1
 
@@ -293,7 +317,7 @@ async def test_two_replicas_in_polling_mode_poll_once_and_answer_every_chat_once
     await telegram.wait_for(
         lambda: all(telegram.visible_texts(chat) for chat in chats), timeout=60
     )
-    await asyncio.sleep(1)
+    await all_acknowledged(redis_server)
     assert await first.stop() == 0
     assert await second.stop() == 0
     for chat in chats:
@@ -321,7 +345,7 @@ async def test_a_replica_stopped_mid_answer_finishes_it_and_no_other_replica_ans
         await telegram.wait_for(
             lambda: "Answer to and then?" in telegram.visible_texts(CHAT), timeout=30
         )
-        await asyncio.sleep(1)
+        await all_acknowledged(redis_server)
     shown = telegram.visible_texts(CHAT)
     assert shown == [" ".join(f"w{n}" for n in range(70)), "Answer to and then?"]
     assert len(cromicle.requests) == 2

@@ -112,7 +112,7 @@ async def test_an_unreachable_backend_gets_one_warning_that_says_what_to_set(
     assert f"backend: cromicle at {nowhere}" in await bot.log_line("backend: ")
     warning = await bot.log_line("WARNING")
     assert f"backend cromicle is unreachable: connection refused at {nowhere}" in warning
-    for advice in ("CROMICLE_URL", "BACKEND=openai", "OPENAI_BASE_URL", "README"):
+    for advice in ("CROMICLE_URL", "BACKEND=openai", "OPENAI_BASE_URL", "docs/backends.md"):
         assert advice in warning
     telegram.add_message(CHAT, "/start")  # it answers what needs no backend all the same
     await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)

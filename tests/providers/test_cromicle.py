@@ -227,3 +227,26 @@ async def test_stopping_early_releases_the_connection(server: FakeCromicle) -> N
     await server.wait_for_active(1)
     await stream.aclose()
     await server.wait_for_active(0, timeout=5)
+
+
+async def test_a_server_that_takes_the_request_and_never_answers_is_a_timeout() -> None:
+    # It accepts the connection and reads the request, but sends no status line, no headers.
+    requests: list[bytes] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        requests.append(await reader.read(65536))
+        await asyncio.sleep(30)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(BackendTimeout, match=r"within 0\.3 s"):
+            async with asyncio.timeout(5):
+                async for _ in Cromicle.create_async_generator(
+                    "", user("x"), url=f"http://127.0.0.1:{port}", timeout=0.3
+                ):
+                    pass
+    finally:
+        server.close()
+    assert requests and requests[0].startswith(b"POST /chat ")

@@ -146,3 +146,21 @@ async def test_default_group_pace_never_exceeds_20_writes_in_any_minute() -> Non
     worst = max(sum(1 for t in grants if start <= t < start + 60) for start in grants)
     assert worst <= 20
     await budget.close()
+
+
+async def test_users_in_one_chat_take_turns_at_its_write_budget() -> None:
+    # One member's answers queued their writes first; another member's write still goes next.
+    budget = WriteBudget(rate=1000, private_interval=0.05, group_interval=0.05)
+    await budget.acquire(-100, lambda: Priority.FINAL, user=1)
+    order: list[int] = []
+
+    async def write(user: int) -> None:
+        await budget.acquire(-100, lambda: Priority.FINAL, user=user)
+        order.append(user)
+
+    tasks = [asyncio.create_task(write(1)) for _ in range(3)]
+    tasks.append(asyncio.create_task(write(2)))
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    await budget.close()
+    # The first went at once (the chat's burst, nobody else waiting); then user 2's turn.
+    assert order == [1, 2, 1, 1]

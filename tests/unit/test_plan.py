@@ -321,6 +321,22 @@ def test_thoughts_show_collapsed_above_the_answer_and_never_in_its_text() -> Non
     assert plan.text == "The answer."
 
 
+def test_markdown_in_thoughts_is_rendered_inside_their_quote() -> None:
+    plan = AnswerPlan()
+    plan.add_reasoning("First **check the units**, then `x = 2`.")
+    plan.add_text("Done.")
+    plan.end(Ending.COMPLETE)
+    write = plan.next_write(0.0)
+    assert write is not None and write.content is not None
+    shown = write.content
+    assert "**" not in shown.text and "`" not in shown.text
+    quote = next(e for e in shown.entities if e.type == "expandable_blockquote")
+    inside = [
+        e.type for e in shown.entities if quote.offset <= e.offset < quote.offset + quote.length
+    ]
+    assert "bold" in inside and "code" in inside
+
+
 def test_hidden_thoughts_show_only_that_the_model_thinks() -> None:
     plan = AnswerPlan(show_reasoning=False)
     plan.add_reasoning("secret chain of thought")

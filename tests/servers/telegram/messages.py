@@ -6,9 +6,9 @@ draft, delete messages, block the bot, appoint administrators and upgrade a grou
 becomes the Message and the update Telegram would deliver. Imitated: the shapes aiogram parses
 (``from``, ``sender_chat``, ``reply_to_message`` one level deep, ``quote`` with its UTF-16
 position, a leading ``/command``'s bot_command entity, photo sizes largest last, an album's
-photos sharing a ``media_group_id``). Not imitated: voice, video, stickers' files, forwards,
-service messages other than a forum topic's creation, and the entities Telegram detects in
-users' text.
+photos sharing a ``media_group_id``). Voice notes, audio, round video notes and videos carry
+served files (``add_speech``). Not imitated: stickers' files, forwards, service messages
+other than a forum topic's creation, and the entities Telegram detects in users' text.
 """
 
 from __future__ import annotations
@@ -195,6 +195,50 @@ class UserActions:
         suffix = "." + file_name.rsplit(".", 1)[1] if "." in file_name else ""
         file = self._files.add(data, "documents", suffix)
         message["document"] = {**file.describe(), "file_name": file_name, "mime_type": mime_type}
+        _caption(message, caption, caption_entities)
+        return self._post(chat_id, message)
+
+    def add_speech(
+        self,
+        chat_id: int,
+        data: bytes,
+        *,
+        kind: str = "voice",
+        duration: int,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        caption_entities: list[dict[str, Any]] | None = None,
+        **options: Unpack[UserMessageOptions],
+    ) -> int:
+        """A user sends a voice note, an audio file, a round video note or a video (``kind``:
+        voice, audio, video_note, video) of ``duration`` seconds; getFile and the file URL
+        serve ``data``. Returns message_id.
+
+        The fields are those Telegram sends: a voice note is OGG/Opus (``audio/ogg``) with no
+        file name, a video note is a square MP4 with ``length`` and no MIME type or name.
+        """
+        defaults = {
+            "voice": ("voice", ".oga", "audio/ogg"),
+            "audio": ("music", ".mp3", "audio/mpeg"),
+            "video_note": ("video_note", ".mp4", None),
+            "video": ("video", ".mp4", "video/mp4"),
+        }
+        folder, suffix, default_mime = defaults[kind]
+        message_id = self._chats.new_message_id(chat_id)
+        message = self._compose(chat_id, message_id, options)
+        file = self._files.add(data, f"{folder}s", suffix)
+        media: dict[str, Any] = {**file.describe(), "duration": duration}
+        mime = mime_type or default_mime
+        if mime is not None and kind != "video_note":
+            media["mime_type"] = mime
+        if file_name is not None and kind in ("audio", "video"):
+            media["file_name"] = file_name
+        if kind == "video_note":
+            media["length"] = 240
+        if kind == "video":
+            media["width"] = media["height"] = 64
+        message[kind] = media
         _caption(message, caption, caption_entities)
         return self._post(chat_id, message)
 
