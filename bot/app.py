@@ -24,6 +24,7 @@ from bot.choices import ChatChoices
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
+from bot.gathering import Gathering
 from bot.history import HistoryStore
 from bot.inputs.speech import build_transcriber
 from bot.local_updates import LocalUpdates
@@ -153,6 +154,7 @@ def build_dispatcher(
         delivery=delivery,
         history=history,
         conversations=conversations,
+        gathering=Gathering(),  # albums and split pastes, one question each (in-process)
         limiter=limiter,
         transcriber=build_transcriber(settings, session),  # voice notes: handlers/media.py
         heartbeat=Heartbeat(settings.heartbeat_file),
@@ -167,6 +169,7 @@ def build_dispatcher(
     if settings.language is not None:
         dispatcher.update.outer_middleware(ForcedLanguage(settings.language))
     dispatcher.message.outer_middleware(AccessMiddleware(policy))
+    dispatcher.edited_message.outer_middleware(AccessMiddleware(policy))
     dispatcher.include_routers(*get_routers())
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)

@@ -150,7 +150,15 @@ class Settings(BaseSettings):
         default_factory=list, description="Chat ids allowed to use the bot (empty: everyone)"
     )
     rate_limit_per_minute: int = Field(default=20, ge=0, description="Messages per user per min")
-    max_input_chars: int = Field(default=4000, ge=1, le=4096)
+    max_input_chars: int = Field(
+        default=16_000,
+        ge=1,
+        le=1_000_000,
+        description=(
+            "Longest question accepted, in characters; a long paste the Telegram apps split "
+            "into several messages counts joined"
+        ),
+    )
 
     # Webhook mode (polling when WEBHOOK_URL is empty)
     webhook_url: AnyHttpUrl | None = Field(default=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import aclosing, asynccontextmanager
@@ -89,7 +90,42 @@ class Conversations:
             epoch = chat.epoch
             report = await self._stream(key, target, question, attempt)
             if chat.epoch == epoch:
-                self._remember(key, question.turn, report)
+                self._remember(key, question.turn, report, target.asked)
+                await self._flush(key, attempt)
+            return report
+
+    def revisable(self, key: ChatKey, asked: int) -> bool:
+        """Whether an edit of message `asked` redoes an answer: it is the question being
+        answered now, or the chat's latest answered one (older messages change nothing)."""
+        answering = self.delivery.answering(key[0], key[1], asked)
+        return answering or self.history.chat(key).last_question == asked
+
+    async def revise(
+        self,
+        key: ChatKey,
+        target: ReplyTarget,
+        question: Question,
+        attempt: Attempt = FIRST_ATTEMPT,
+    ) -> DeliveryReport | None:
+        """The user edited their question (`target.asked`): stop its answer if it is still
+        coming, then answer the edited text in place of the old answer (its messages edited,
+        extra ones deleted or added) and of the old exchange in history. None when the edit
+        changes nothing: another question was answered since."""
+        if target.asked is None:
+            return None
+        self.delivery.stop_answer_to(key[0], key[1], target.asked)
+        async with self._turn(key, target, attempt) as chat:
+            if chat is None or chat.last_question != target.asked:
+                return None
+            epoch = chat.epoch
+            if chat.last_kept:
+                self.history.drop_last_exchange(key)
+            else:
+                chat.unanswered = None
+            target = dataclasses.replace(target, replaces=chat.last_answer)
+            report = await self._stream(key, target, question, attempt)
+            if chat.epoch == epoch:
+                self._remember(key, question.turn, report, target.asked)
                 await self._flush(key, attempt)
             return report
 
@@ -116,7 +152,7 @@ class Conversations:
             report = await self._stream(key, target, Question(turn), attempt)
             if chat.epoch == epoch:
                 if report.text.strip() or previous is None:
-                    self._remember(key, turn, report)
+                    self._remember(key, turn, report, target.asked)
                 else:
                     self.history.add_exchange(key, turn, previous)
                 await self._flush(key, attempt)
@@ -206,8 +242,12 @@ class Conversations:
             if not self._in_flight:
                 self._idle.set()
 
-    def _remember(self, key: ChatKey, turn: str, report: DeliveryReport) -> None:
-        self.history.chat(key).last_answer = tuple(report.message_ids)
+    def _remember(
+        self, key: ChatKey, turn: str, report: DeliveryReport, asked: int | None
+    ) -> None:
+        chat = self.history.chat(key)
+        chat.last_answer = tuple(report.message_ids)
+        chat.last_question, chat.last_kept = asked, bool(report.text.strip())
         if report.text.strip():
             self.history.add_exchange(key, turn, report.text)
         elif report.outcome is not Ending.STOPPED:

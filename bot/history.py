@@ -33,6 +33,8 @@ class Chat:
     model: str | None = None  # None: MODEL
     temperature: float | None = None  # None: TEMPERATURE
     persona: str | None = None  # the /mode persona whose prompt is `system`
+    last_question: int | None = None  # message id of the question it answers (edits redo it)
+    last_kept: bool = False  # the last exchange in `turns` is that question's
 
     @property
     def busy(self) -> bool:
@@ -101,6 +103,8 @@ class HistoryStore:
                 chat.model = record.get("model")
                 chat.temperature = record.get("temperature")
                 chat.persona = record.get("persona")
+                chat.last_question = record.get("last_question")
+                chat.last_kept = bool(record.get("last_kept", False))
         return chat
 
     async def flush(self, key: ChatKey, token: object = None) -> bool:
@@ -118,6 +122,8 @@ class HistoryStore:
             "model": chat.model,
             "temperature": chat.temperature,
             "persona": chat.persona,
+            "last_question": chat.last_question,
+            "last_kept": chat.last_kept,
         }
         return await self.records.save(key, record, token)
 
@@ -179,6 +185,7 @@ class HistoryStore:
         chat.turns.clear()
         chat.chars = 0
         chat.unanswered = None
+        chat.last_question, chat.last_kept = None, False
         chat.epoch += 1
         return chat
 

@@ -261,6 +261,9 @@ class AnswerPlan:
     show_reasoning: bool = True
     after_id: int | None = None
     first_draft_id: int = 1
+    replaces: tuple[int, ...] = ()
+    """Message ids of an earlier answer this one takes the place of (the user edited the
+    question): its pages are edited in place, page by page; those left over are deleted."""
     header: Rendered | None = None
     reasoning: str = ""
     state: AnswerState = AnswerState.STREAMING
@@ -278,6 +281,11 @@ class AnswerPlan:
     _limits: dict[int, int] = field(default_factory=dict)
     _open: tuple[str, Rendered] | None = None
     _version: int = 0
+    _spare: list[int] = field(default_factory=list)  # ids of `replaces` no page took yet
+
+    def __post_init__(self) -> None:
+        self._spare = list(self.replaces)
+        self._reuse(self.pages[0])
 
     # --- events of the stream ----------------------------------------------------------
 
@@ -607,12 +615,31 @@ class AnswerPlan:
         if page.markdown is None and not self.ended:
             return  # the open page is cut by _layout with the new limit
         # Reopen the layout from this page: later pages have no message yet (pages are
-        # completed in order), so they are simply cut again.
+        # completed in order), so they are simply cut again; an earlier answer's message
+        # they were to take goes back to be taken again.
+        given_back = [
+            p.message_id for p in self.pages[index + 1 :] if p.message_id in self.replaces
+        ]
+        self._spare[:0] = given_back
         del self.pages[index + 1 :]
         page.markdown, page.body, page.content = None, None, None
         self._open = None
         if self.ended:
             self._settle()
+
+    # --- an earlier answer's messages (`replaces`) ---------------------------------------
+
+    def _reuse(self, page: _Page) -> _Page:
+        """A new page takes the next message of the answer being replaced, if one is left: it
+        is SENT (a message shows it) with text unknown, so its first write is an edit."""
+        if self._spare and page.state is PageState.UNSENT and page.message_id is None:
+            page.message_id, page.state = self._spare.pop(0), PageState.SENT
+        return page
+
+    def _doom_spare(self) -> None:
+        """The answer ended shorter than the one it replaces: the rest of that goes."""
+        self.doomed.extend(self._spare)
+        self._spare.clear()
 
     # --- layout (a memo of where the text is cut into pages) ---------------------------
 
@@ -628,7 +655,7 @@ class AnswerPlan:
             cut = cut_page(markdown, limit, plain=self.plain)
             page.markdown, page.content = cut.head, None
             start = page.start + max(0, cut.at - len(page.reopen))
-            self.pages.append(_Page(start=start, reopen=cut.reopen))
+            self.pages.append(self._reuse(_Page(start=start, reopen=cut.reopen)))
 
     def _overflows(self, markdown: str, limit: int) -> bool:
         if utf16_len(markdown) * 2 <= limit:
@@ -654,12 +681,14 @@ class AnswerPlan:
         self._notice = "\n".join(notice for notice in notices if notice) or None
         self._version += 1
         if self._notice is None:
+            self._doom_spare()
             return
         index = len(self.pages) - 1
         page = self.pages[index]
         if self._content(index).size > self._limits.get(index, MESSAGE_LIMIT):
             page.markdown, page.content = page.reopen + self.text[page.start :], None
-            self.pages.append(_Page(start=len(self.text)))
+            self.pages.append(self._reuse(_Page(start=len(self.text))))
+        self._doom_spare()
 
     def _choose_notice(self) -> str | None:
         lang = self.lang
@@ -669,6 +698,8 @@ class AnswerPlan:
                 return self.stop_note
             return None if shown else texts.t(lang, "stopped")
         if self.ending is Ending.FAILED:
+            if self.reason == "misconfigured":  # trying again cannot help: say who acts
+                return texts.t(lang, "misconfigured")
             why = texts.reason(lang, self.reason)
             return texts.t(lang, "interrupted" if shown else "failed", reason=why)
         if self.ending is Ending.TIMED_OUT:

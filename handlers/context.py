@@ -40,6 +40,7 @@ def reply_target(message: Message) -> ReplyTarget:
         lang=language(message),
         after_id=message.message_id,
         user=sender_key(message),
+        asked=message.message_id,
     )
 
 

@@ -1,48 +1,83 @@
 """Groups: answer only messages (or captioned pictures) that mention the bot or reply to it,
-naming each speaker."""
+naming each speaker. An album counts as addressed when its caption is; a long paste the app
+split continues without a second mention."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.types import Message
+from aiogram.filters import Filter
+from aiogram.types import Message, User
 
 from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
+from bot.gathering import Gathering
 from bot.pictures import picture_file
 from bot.seams import Attempt, QuestionLimit
-from handlers.asking import ask
-from handlers.context import reply_target
-from handlers.filters import AddressedToBot
+from handlers.asking import PASTE_JOIN, ask, gather, main_part
+from handlers.context import chat_key, reply_target, sender_key
+from handlers.filters import AddressedToBot, strip_mentions
+
+
+class ContinuesPaste(Filter):
+    """A text from a member whose long paste is being gathered: it may be the next part."""
+
+    async def __call__(self, message: Message, gathering: Gathering) -> bool:
+        return message.text is not None and gathering.expects(
+            chat_key(message), sender_key(message)
+        )
+
+
+def addressed_prompt(parts: Sequence[Message], me: User) -> str | None:
+    """The question's text without mentions of the bot; None when no part mentions the bot or
+    replies to it (an album whose caption does not address the bot is not a question)."""
+    prompts, addressed = [], False
+    for part in parts:
+        text, mentioned = strip_mentions(part, me)
+        replied = part.reply_to_message
+        addressed |= mentioned or bool(
+            replied and replied.from_user and replied.from_user.id == me.id
+        )
+        if text:
+            prompts.append(text)
+    return PASTE_JOIN.join(prompts) if addressed else None
 
 
 async def question(
     message: Message,
-    prompt: str,
     conversations: Conversations,
     delivery: Delivery,
     bot: Bot,
     limiter: QuestionLimit,
     settings: Settings,
     attempt: Attempt,
+    gathering: Gathering,
 ) -> None:
-    if not prompt and picture_file(message) is None:
-        target = reply_target(message)
+    async with gather(gathering, message, attempt) as parts:
+        if parts is None:
+            return  # a part of a question another update answers
         me = await bot.me()
-        await delivery.say(target, texts.t(target.lang, "help", username=me.username or "bot"))
-        return
-    await ask(
-        message,
-        prompt,
-        bot=bot,
-        conversations=conversations,
-        delivery=delivery,
-        limiter=limiter,
-        settings=settings,
-        attempt=attempt,
-    )
+        prompt = addressed_prompt(parts, me)
+        if prompt is None:
+            return  # an album (or a paste's tail alone) not meant for the bot
+        if not prompt and not any(picture_file(part) for part in parts):
+            target = reply_target(main_part(parts))
+            await delivery.say(target, texts.t(target.lang, "help", username=me.username or "bot"))
+            return
+        await ask(
+            parts,
+            prompt,
+            bot=bot,
+            conversations=conversations,
+            delivery=delivery,
+            limiter=limiter,
+            settings=settings,
+            attempt=attempt,
+        )
 
 
 def create_router() -> Router:
@@ -50,4 +85,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
     router.message.register(question, AddressedToBot())
+    # Every part of an album meets the others, addressed or not; and a paste's next part.
+    router.message.register(question, F.media_group_id)
+    router.message.register(question, ContinuesPaste())
     return router

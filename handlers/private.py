@@ -1,4 +1,5 @@
-"""Private chats: every text, captioned or not picture is a question; other messages get a hint."""
+"""Private chats: every text, captioned or not picture is a question (an album, or a long paste
+the app split, is one); other messages get a hint."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from bot import texts
 from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
+from bot.gathering import Gathering
 from bot.seams import Attempt, QuestionLimit
-from handlers.asking import ask
-from handlers.context import language, message_text, reply_target
+from handlers.asking import ask, gather, joined_text
+from handlers.context import language, reply_target
 
 
 async def question(
@@ -23,18 +25,21 @@ async def question(
     limiter: QuestionLimit,
     settings: Settings,
     attempt: Attempt,
+    gathering: Gathering,
 ) -> None:
-    prompt, _ = message_text(message)
-    await ask(
-        message,
-        prompt,
-        bot=bot,
-        conversations=conversations,
-        delivery=delivery,
-        limiter=limiter,
-        settings=settings,
-        attempt=attempt,
-    )
+    async with gather(gathering, message, attempt) as parts:
+        if parts is None:
+            return  # a part of a question another update answers
+        await ask(
+            parts,
+            joined_text(parts),
+            bot=bot,
+            conversations=conversations,
+            delivery=delivery,
+            limiter=limiter,
+            settings=settings,
+            attempt=attempt,
+        )
 
 
 async def not_text(message: Message, delivery: Delivery) -> None:

@@ -15,7 +15,10 @@ from bot.providers.base import BackendError, Usage
 class ReplyTarget:
     """Where an answer goes. `reply_to` is quoted by the first message (groups); `after_id`
     is the id of the message being answered, the newest message id known before the answer;
-    `user` is who asked (answers and notes in one chat share its pace user by user)."""
+    `user` is who asked (answers and notes in one chat share its pace user by user).
+    `asked` is the question's message, whose edit redoes the answer (None: a question of
+    several messages, or none); `replaces` are the ids of an earlier answer that this one
+    takes the place of, edited in place (bot/plan.py `replaces`)."""
 
     chat_id: int
     thread_id: int | None = None
@@ -23,6 +26,8 @@ class ReplyTarget:
     lang: str = texts.DEFAULT_LANGUAGE
     after_id: int | None = None
     user: int | None = None
+    asked: int | None = None
+    replaces: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)

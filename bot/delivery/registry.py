@@ -72,6 +72,21 @@ class Delivery:
         answer.stop(Ending.STOPPED, texts.t(lang, "stopped"))
         return True
 
+    def stop_answer_to(self, chat_id: int, thread_id: int | None, asked: int) -> bool:
+        """The user edited the question being answered: end its answer now, without a note
+        of its own (the answer to the edited text takes its place); False if `asked` is not
+        being answered in this chat."""
+        answer = self._active.get((chat_id, thread_id))
+        if answer is None or answer.target.asked != asked:
+            return False
+        answer.stop(Ending.STOPPED, "")
+        return True
+
+    def answering(self, chat_id: int, thread_id: int | None, asked: int) -> bool:
+        """Whether message `asked` is the question being answered in this chat now."""
+        answer = self._active.get((chat_id, thread_id))
+        return answer is not None and answer.target.asked == asked
+
     def stop_draft(self, chat_id: int, draft_id: int) -> bool:
         """The user pressed the stop button of a streaming draft: keep the text as it is."""
         answer = self._by_draft.get((chat_id, (draft_id - 1) // DRAFTS_PER_ANSWER))
@@ -186,6 +201,8 @@ class Delivery:
             show_reasoning=self._show_reasoning,
             after_id=target.after_id,
             first_draft_id=number * DRAFTS_PER_ANSWER + 1,
+            # A group that became a supergroup since: its old messages are read-only.
+            replaces=target.replaces if chat_id == target.chat_id else (),
         )
         started = asyncio.get_running_loop().time()
         return RunningAnswer(target, plan, chat_id, thread_id, started=started)

@@ -260,4 +260,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: keine Werkzeuge",
     "tools_server_down": "⚠️ {name}: nicht erreichbar ({error}); neuer Versuch läuft",
     "cmd_tools": "Werkzeuge, die das Modell nutzen kann",
+    "picture_too_big_some": (
+        "ℹ️ Ein Bild über 20 MB, dem Maximum, das ein Bot herunterladen darf, blieb außen vor; ich "
+        "habe mit den anderen geantwortet."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ Eines der Bilder konnte ich nicht lesen, deshalb habe ich mit den anderen geantwortet."
+    ),
 }

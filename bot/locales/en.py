@@ -207,4 +207,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: no tools",
     "tools_server_down": "⚠️ {name}: down ({error}); retrying",
     "cmd_tools": "Tools the model can use",
+    "picture_too_big_some": (
+        "ℹ️ A picture larger than 20 MB, the most a bot may download, was left out; I answered "
+        "with the others."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ I could not read one of the pictures, so I answered with the others."
+    ),
 }

@@ -235,4 +235,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: sin herramientas",
     "tools_server_down": "⚠️ {name}: caído ({error}); reintentando",
     "cmd_tools": "Herramientas que el modelo puede usar",
+    "picture_too_big_some": (
+        "ℹ️ Dejé fuera una imagen de más de 20 MB, el máximo que un bot puede descargar; respondí "
+        "con las demás."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ No pude leer una de las imágenes, así que respondí con las demás."
+    ),
 }

@@ -247,4 +247,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name} : aucun outil",
     "tools_server_down": "⚠️ {name} : hors service ({error}) ; nouvelle tentative en cours",
     "cmd_tools": "Outils que le modèle peut utiliser",
+    "picture_too_big_some": (
+        "ℹ️ Une image de plus de 20 Mo, le maximum qu'un bot peut télécharger, a été laissée de "
+        "côté ; j'ai répondu avec les autres."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ Je n'ai pas pu lire l'une des images, j'ai donc répondu avec les autres."
+    ),
 }

@@ -226,4 +226,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: tidak ada alat",
     "tools_server_down": "⚠️ {name}: mati ({error}); mencoba lagi",
     "cmd_tools": "Alat yang bisa dipakai model",
+    "picture_too_big_some": (
+        "ℹ️ Satu gambar lebih besar dari 20 MB, batas maksimal yang boleh diunduh bot, tidak "
+        "disertakan; saya menjawab dengan gambar lainnya."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ Saya tidak dapat membaca salah satu gambar, jadi saya menjawab dengan gambar lainnya."
+    ),
 }

@@ -244,4 +244,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: nessuno strumento",
     "tools_server_down": "⚠️ {name}: non disponibile ({error}); riprovo",
     "cmd_tools": "Strumenti che il modello può usare",
+    "picture_too_big_some": (
+        "ℹ️ Ho escluso un'immagine oltre i 20 MB, il massimo che un bot può scaricare; ho risposto "
+        "con le altre."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ Non sono riuscito a leggere una delle immagini, quindi ho risposto con le altre."
+    ),
 }

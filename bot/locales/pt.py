@@ -234,4 +234,9 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: nenhuma ferramenta",
     "tools_server_down": "⚠️ {name}: fora do ar ({error}); tentando de novo",
     "cmd_tools": "Ferramentas que o modelo pode usar",
+    "picture_too_big_some": (
+        "ℹ️ Deixei de fora uma imagem com mais de 20 MB, o máximo que um bot pode baixar; respondi "
+        "com as outras."
+    ),
+    "picture_unreadable_some": "ℹ️ Não consegui ler uma das imagens, então respondi com as outras.",
 }

@@ -214,4 +214,11 @@ TEXTS: Final[dict[str, str]] = {
     "tools_server_empty": "✅ {name}: araç yok",
     "tools_server_down": "⚠️ {name}: kapalı ({error}); yeniden deneniyor",
     "cmd_tools": "Modelin kullanabileceği araçlar",
+    "picture_too_big_some": (
+        "ℹ️ Bir botun indirebileceği en büyük boyut olan 20 MB'tan büyük bir resmi dışarıda "
+        "bıraktım; diğerleriyle yanıtladım."
+    ),
+    "picture_unreadable_some": (
+        "ℹ️ Resimlerden birini okuyamadım, bu yüzden diğerleriyle yanıtladım."
+    ),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import errno
+import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -102,6 +103,17 @@ class BackendRejected(BackendError):
     """The backend answered 4xx (bad key, bad request, unknown model)."""
 
     reason = "rejected"
+
+
+class BackendMisconfigured(BackendRejected):
+    """The backend refuses the bot's own configuration (HTTP 401/403: the key; an unknown
+    model; 404: the address): no retry can pass until the operator changes `setting`."""
+
+    reason = "misconfigured"
+
+    def __init__(self, message: str, *, setting: str, backend: str = "", url: str = "") -> None:
+        super().__init__(message, backend=backend, url=url)
+        self.setting = setting
 
 
 class BackendEmpty(BackendError):
@@ -221,14 +233,47 @@ class SilenceWatch:
         self._handle.cancel()
 
 
-def http_error(status: int, body: str, *, backend: str, url: str, hint: str = "") -> BackendError:
+_UNKNOWN_MODEL = re.compile(
+    r"model\b.{0,80}\b(not found|does ?n[o']t exist|not exist|unknown|no such|not available"
+    r"|invalid|not supported)|\b(unknown|invalid|no such) model|model_not_found",
+    re.IGNORECASE | re.DOTALL,
+)
+"""How servers say the model named in the request is not theirs (OpenAI: 404
+`model_not_found`; vLLM, LiteLLM, Ollama: 400/404 "model ... does not exist/not found")."""
+
+
+def misconfiguration(status: int, detail: str, settings: Mapping[str, str]) -> str | None:
+    """The setting (from `settings`: "key", "model", "url" -> its name) a refusal points at, or
+    None when the refusal may be about this one request (too long, a picture, a bad turn)."""
+    if status in (401, 403):
+        return settings.get("key")
+    if status in (400, 404, 422) and _UNKNOWN_MODEL.search(detail) and "image" not in detail:
+        return settings.get("model")
+    if status == 404:
+        return settings.get("url")
+    return None
+
+
+def http_error(
+    status: int,
+    body: str,
+    *,
+    backend: str,
+    url: str,
+    hint: str = "",
+    settings: Mapping[str, str] | None = None,
+) -> BackendError:
     """Map a non-2xx answer to a typed error that quotes the server's own words (and `hint`,
-    what the operator should probably change)."""
+    what the operator should probably change). A refusal of the bot's own configuration
+    (`misconfiguration`, with the provider's `settings`) is a `BackendMisconfigured`."""
     detail = " ".join(body.split())[:200]
     message = f"HTTP {status} from {url}" + (f": {detail}" if detail else "")
     message += f" ({hint})" if hint else ""
     if status >= 500 or status in (408, 429):
         return BackendUnavailable(message, backend=backend, url=url)
+    setting = misconfiguration(status, detail, settings or {})
+    if setting is not None:
+        return BackendMisconfigured(message, setting=setting, backend=backend, url=url)
     return BackendRejected(message, backend=backend, url=url)
 
 
@@ -304,6 +349,7 @@ async def open_stream(
     proxy: str | None = None,
     error_detail: Callable[[str], str] = _as_is,
     hints: Mapping[int, str] | None = None,
+    settings: Mapping[str, str] | None = None,
 ) -> AsyncIterator[aiohttp.ClientResponse]:
     """POST `payload` as JSON and hand over the 2xx response to read inside the block.
 
@@ -332,7 +378,12 @@ async def open_stream(
                     detail = error_detail(body)
                     hint = (hints or {}).get(response.status, "")
                     raise http_error(
-                        response.status, detail, backend=backend, url=endpoint, hint=hint
+                        response.status,
+                        detail,
+                        backend=backend,
+                        url=endpoint,
+                        hint=hint,
+                        settings=settings,
                     )
                 if response.content_type == "text/html":
                     # An error page with status 200 (a proxy, a captive portal, a dead

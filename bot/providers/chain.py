@@ -15,6 +15,7 @@ from bot.providers.base import (
     AsyncResult,
     BackendEmpty,
     BackendError,
+    BackendMisconfigured,
     ChatBackend,
     Messages,
 )
@@ -88,7 +89,18 @@ class FailoverChain:
     def _log(
         self, name: str, attempt: int, exc: BackendError, *, retry: bool, following: str
     ) -> None:
-        """One WARNING per failure; it names backend, attempt and error, never the chat text."""
+        """One WARNING per failure; it names backend, attempt and error, never the chat text.
+        A refusal of the bot's own configuration is one ERROR naming the setting to fix: no
+        retry can pass, the operator must act."""
+        if isinstance(exc, BackendMisconfigured):
+            log.error(
+                "backend %s refuses the bot's configuration: %s; fix the setting %s%s",
+                name,
+                exc,
+                exc.setting,
+                f" (trying {following} meanwhile)" if following else "",
+            )
+            return
         if retry:
             then = f"retrying in {self.backoff * 2**attempt:g} s"
         elif following:

@@ -54,6 +54,7 @@ class Cromicle(AsyncGeneratorProvider):
                 backend=cls.name(),
                 headers=_create_header(),
                 proxy=proxy,
+                settings={"url": "CROMICLE_URL"},
             ) as response,
             aclosing(decode_stream(response.content.iter_any())) as texts,
         ):

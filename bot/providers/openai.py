@@ -42,6 +42,8 @@ after the finish, some keep the connection open and send nothing more)."""
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _UNAVAILABLE_WORDS = ("server_error", "overloaded", "unavailable", "rate_limit", "timeout")
 _NO_REASON = ("", "null", "none")
+SETTINGS = {"key": "OPENAI_API_KEY", "model": "MODEL", "url": "OPENAI_BASE_URL"}
+"""The settings that fix a refusal of the bot's configuration (base.misconfiguration)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +165,7 @@ class OpenAI(AsyncGeneratorProvider):
                 proxy=proxy,
                 error_detail=error_message,
                 hints=not_found_hint(options.base_url),
+                settings=SETTINGS,
             ) as response,
             aclosing(decode_stream(response.content.iter_any())) as texts,
         ):

@@ -170,7 +170,7 @@ async def test_vision_off_and_pictures_too_big_are_named(
     async with bot(**openai(openai_server, vision="off")):
         telegram.add_photo(CHAT, png())  # no caption: nothing else to answer
         await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
-    assert telegram.visible_texts(CHAT) == [texts.t("en", "picture_unseen")]
+    assert telegram.visible_texts(CHAT) == [texts.t("en", "picture_unseen_alone")]
     assert not openai_server.requests
     huge = b"\0" * (20 * 1024 * 1024 + 1)
     async with bot(**openai(openai_server)):

@@ -5,9 +5,9 @@ forum topics, messages sent on behalf of a chat), edit their messages, press "st
 draft, delete messages, block the bot, appoint administrators and upgrade a group; each
 becomes the Message and the update Telegram would deliver. Imitated: the shapes aiogram parses
 (``from``, ``sender_chat``, ``reply_to_message`` one level deep, ``quote`` with its UTF-16
-position, a leading ``/command``'s bot_command entity, photo sizes largest last). Voice
-notes, audio, round video notes and videos carry served files (``add_speech``). Not
-imitated: albums (media groups), stickers' files, forwards, service messages
+position, a leading ``/command``'s bot_command entity, photo sizes largest last, an album's
+photos sharing a ``media_group_id``). Voice notes, audio, round video notes and videos carry
+served files (``add_speech``). Not imitated: stickers' files, forwards, service messages
 other than a forum topic's creation, and the entities Telegram detects in users' text.
 """
 
@@ -152,12 +152,14 @@ class UserActions:
         caption_entities: list[dict[str, Any]] | None = None,
         width: int = 1280,
         height: int = 960,
+        media_group_id: str | None = None,
         **options: Unpack[UserMessageOptions],
     ) -> int:
         """A user sends a photo; getFile and the file URL serve ``image``. Returns message_id.
 
         Telegram offers several sizes, largest last; the fake cannot scale images, so every
-        size serves the same bytes (and reports their size).
+        size serves the same bytes (and reports their size). Photos of one album share a
+        ``media_group_id``; the apps send them as separate updates, the caption on one.
         """
         message_id = self._chats.new_message_id(chat_id)
         message = self._compose(chat_id, message_id, options)
@@ -171,6 +173,8 @@ class UserActions:
                 )
         sizes.append(self._files.photo_size(image, width, height))
         message["photo"] = sizes
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
         _caption(message, caption, caption_entities)
         return self._post(chat_id, message)
 
