@@ -7,17 +7,20 @@ import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import aclosing, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import texts
 from bot.delivery import Delivery, DeliveryReport, ReplyTarget
+from bot.delivery.reader import Stream
 from bot.history import Chat, HistoryStore
 from bot.pictures import Picture
 from bot.plan import Ending, Note
 from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
 from bot.reasoning import split_thinking
 from bot.seams import FIRST_ATTEMPT, Attempt, ChatKey
+from bot.tools.loop import ToolLoop
+from bot.tools.offer import ToolOffer
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ class Conversations:
 
     `vision` says whether pictures may go to the backend at all (VISION, and a backend that
     can see); without it a picture's caption is answered with a note that it was not seen.
+    `tools`: the MCP tools answers may use (MCP_CONFIG with a backend that takes tools).
     """
 
     def __init__(
@@ -51,11 +55,13 @@ class Conversations:
         delivery: Delivery,
         *,
         vision: bool = False,
+        tools: ToolOffer | None = None,
     ) -> None:
         self.history = history
         self.backend = backend
         self.delivery = delivery
         self.vision = vision
+        self.tools = tools
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -192,19 +198,23 @@ class Conversations:
         self, key: ChatKey, target: ReplyTarget, question: Question, attempt: Attempt
     ) -> DeliveryReport:
         messages = self.history.prompt(key, question.turn)
-        chunks: AsyncGenerator[Chunk | Note, None]
+        loop: ToolLoop | None = None
+        stream: Stream
         if question.pictures and self.vision:
             with_pictures = [*messages[:-1], _with_pictures(question)]
-            chunks = self._seeing(with_pictures, messages, target.lang)
+            stream = split_thinking(self._seeing(with_pictures, messages, target.lang))
+        elif self.tools is not None:
+            # Telegram gives private chats positive ids (the user's), groups negative ones.
+            loop = self.tools.loop(self.backend, messages, private=target.chat_id > 0)
+            stream = loop.run()  # thinking is split per request inside
         else:
-            chunks = self.backend.stream(messages)
+            stream = split_thinking(self.backend.stream(messages))
         notes = [question.note, attempt.note and texts.t(target.lang, attempt.note)]
         for note in notes:
             if note:
-                chunks = _noted(chunks, note)
-        report = await self.delivery.deliver(
-            target, split_thinking(chunks), on_visible=attempt.shown
-        )
+                stream = _noted(stream, note)
+        # Stopping the answer closes `stream`: the loop cancels its running tool calls.
+        report = await self.delivery.deliver(target, stream, on_visible=attempt.shown)
         failed = report.outcome is Ending.FAILED or not report.delivered
         log.log(
             logging.WARNING if failed else logging.INFO,
@@ -220,6 +230,8 @@ class Conversations:
             "" if report.delivered else " undelivered",
             f" error={report.error}" if report.error else "",
         )
+        if loop is not None and loop.rounds and report.text.strip():
+            report = replace(report, text=_with_calls(report.text, loop))
         return report
 
     async def _seeing(
@@ -255,9 +267,14 @@ def _with_pictures(question: Question) -> Message:
     return {"role": "user", "content": parts}
 
 
-async def _noted(
-    chunks: AsyncGenerator[Chunk | Note, None], note: str
-) -> AsyncGenerator[Chunk | Note, None]:
+def _with_calls(shown: str, loop: ToolLoop) -> str:
+    """What history keeps of an answer that used tools: the answer as shown, then the loop's
+    short summary of the calls (ToolLoop.history_text; why, in its module docstring)."""
+    kept = loop.history_text()
+    return shown + kept[len(loop.answer) :] if kept.startswith(loop.answer) else kept
+
+
+async def _noted(chunks: Stream, note: str) -> Stream:
     yield Note(note)
     async with aclosing(chunks):
         async for chunk in chunks:

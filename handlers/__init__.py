@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import commands, drafts, groups, private
+from handlers import commands, drafts, groups, private, tools
 
 
 def get_routers() -> list[Router]:
     # Commands first, so "/help" is never sent to the model as a question.
-    modules = (commands, drafts, private, groups)
+    modules = (commands, tools, drafts, private, groups)
     return [module.create_router() for module in modules]
