@@ -13,6 +13,9 @@ from bot.config import Settings
 from bot.delivery import Delivery
 from handlers.context import is_group, language, reply_target
 
+ERROR_CHARS = 200
+"""Longest reason shown for a server that is down."""
+
 if TYPE_CHECKING:  # the MCP SDK loads with it, only when MCP_CONFIG is set
     from bot.tools.servers import ServerStatus, ToolServers
 
@@ -48,7 +51,8 @@ def _line(lang: str, status: ServerStatus) -> str:
         if not status.tools:
             return texts.t(lang, "tools_server_empty", name=status.name)
         return texts.t(lang, "tools_server_up", name=status.name, tools=", ".join(status.tools))
-    error = status.error or status.state.value
+    # The server's own last words stay in the log: users get the reason, not its stderr.
+    error = status.error.split(" (its last words:", 1)[0][:ERROR_CHARS] or status.state.value
     return texts.t(lang, "tools_server_down", name=status.name, error=error)
 
 
