@@ -261,8 +261,7 @@ async def tool_servers(settings: Settings) -> AsyncIterator[ToolServers | None]:
         yield servers
     finally:
         connecting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await connecting
+        await asyncio.gather(connecting, return_exceptions=True)  # not this task's cancel
         await servers.close()
 
 

@@ -32,7 +32,7 @@ EVENT = st.one_of(
 
 def record_of(events: list[tuple[str, int, str]]) -> tuple[ToolRecord, dict[str, str | None]]:
     """The record after `events`, and what each call should show: None while running."""
-    record, expected = ToolRecord(), {}
+    record, expected = ToolRecord(), dict[str, str | None]()
     for kind, number, value in events:
         call = f"call_{number}"
         if kind == "start":
