@@ -7,9 +7,11 @@ Every shared object reaches the handlers through the Dispatcher's data, by name.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import aiohttp
 import redis.asyncio as redis
@@ -41,15 +43,20 @@ from bot.replicas.runtime import ReplicaUpdates, connect
 from bot.seams import FIRST_ATTEMPT, ChatRecords, QuestionLimit, UpdateSource
 from bot.session import Heartbeat, TokenRejected, TokenWatch, build_session, explain
 from bot.startup import BackgroundTasks, StartRefused, call_at_start
+from bot.tools.loop import ToolLimits
+from bot.tools.offer import ToolOffer
 from bot.updates import DropRepeatedUpdates, RecentUpdates
 from bot.usage import Limits, MemoryUsageLedger, RedisUsageLedger, UsageLedger
 from handlers import get_routers
 from handlers.access import AccessMiddleware
 from handlers.language import ForcedLanguage
 
+if TYPE_CHECKING:
+    from bot.tools.servers import ToolServers
+
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "reset", "retry", "system", "model", "mode", "usage")
+COMMANDS = ("start", "help", "reset", "retry", "system", "model", "mode", "usage", "tools")
 MENU_ATTEMPTS = 5
 """Tries at registering the command menu (with backoff, or retry_after) before giving up."""
 
@@ -105,11 +112,13 @@ def build_dispatcher(
     bot: Bot,
     session: aiohttp.ClientSession,
     redis_client: redis.Redis | None = None,
+    tool_servers: ToolServers | None = None,
 ) -> Dispatcher:
     """The Dispatcher with every router and the shared objects handlers ask for by name.
 
     With `redis_client` (REDIS_URL) chat records, the question limit and the updates live in
-    Redis; otherwise everything is kept in this process."""
+    Redis; otherwise everything is kept in this process. With `tool_servers` (MCP_CONFIG and a
+    backend that takes tools) answers may call their tools."""
     budget = WriteBudget(
         settings.telegram_rate, settings.private_chat_interval, settings.group_chat_interval
     )
@@ -138,12 +147,21 @@ def build_dispatcher(
     )
     vision = settings.vision == "auto" and PROVIDERS[settings.backend[0]].supports_vision
     accounting = build_accounting(settings, bot, session, redis_client)
+    tools = None
+    if tool_servers is not None:
+        limits = ToolLimits(
+            timeout=settings.tool_timeout,
+            result_chars=settings.tool_result_chars,
+            max_rounds=settings.max_tool_rounds,
+        )
+        tools = ToolOffer(tool_servers, limits)
     conversations = Conversations(
         history,
         build_backend(settings, session),
         delivery,
         vision=vision,
         accounting=accounting,
+        tools=tools,
     )
     dispatcher = Dispatcher(
         # No handler keeps FSM state; aiogram's storage would keep a record per chat forever.
@@ -164,6 +182,7 @@ def build_dispatcher(
         catalog=accounting.catalog,
         ledger=accounting.ledger,
         metrics=accounting.metrics,
+        tool_servers=tool_servers,  # for /tools; None without MCP_CONFIG (or tools to offer)
     )
     policy = AccessPolicy(settings.allowed_users, settings.allowed_chats)
     if settings.language is not None:
@@ -312,6 +331,37 @@ async def _on_shutdown(
 
 
 @contextlib.asynccontextmanager
+async def tool_servers(settings: Settings) -> AsyncIterator[ToolServers | None]:
+    """The MCP servers of MCP_CONFIG, connecting in the background (one log line each once
+    the first attempt ends; failed ones are retried), stopped on exit; None without
+    MCP_CONFIG, or when no backend sends tools (Cromicle), which one line says."""
+    config = settings.mcp
+    if config is None or not config.servers:
+        yield None
+        return
+    if not any(PROVIDERS[name] is OpenAI for name in settings.backend):
+        log.info(
+            "MCP_CONFIG names %d MCP servers, but tools are not offered: BACKEND=%s has no "
+            "tool calling (OpenAI-compatible backends have)",
+            len(config.servers),
+            ",".join(settings.backend),
+        )
+        yield None
+        return
+    # The MCP SDK takes a second or more to import: only where MCP_CONFIG asks for it.
+    from bot.tools.servers import ToolServers  # noqa: PLC0415
+
+    servers = ToolServers(config)
+    connecting = asyncio.create_task(servers.start(), name="MCP servers")
+    try:
+        yield servers
+    finally:
+        connecting.cancel()
+        await asyncio.gather(connecting, return_exceptions=True)  # not this task's cancel
+        await servers.close()
+
+
+@contextlib.asynccontextmanager
 async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher]]:
     """Bot and Dispatcher with their sessions (and Redis, with REDIS_URL), closed on exit.
 
@@ -324,9 +374,9 @@ async def application(settings: Settings) -> AsyncIterator[tuple[Bot, Dispatcher
     watch = TokenWatch()
     bot.session.middleware(watch)
     try:
-        async with backend_session() as session:
+        async with backend_session() as session, tool_servers(settings) as tools:
             try:
-                dispatcher = build_dispatcher(settings, bot, session, redis_client)
+                dispatcher = build_dispatcher(settings, bot, session, redis_client, tools)
                 dispatcher["token_watch"] = watch
                 yield bot, dispatcher
             finally:

@@ -8,12 +8,13 @@ import dataclasses
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
 from contextlib import aclosing, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import texts
 from bot.accounting import Accounting, Choice
 from bot.delivery import Delivery, DeliveryReport, ReplyTarget
+from bot.delivery.reader import Stream
 from bot.history import Chat, HistoryStore
 from bot.pictures import Picture
 from bot.plan import Ending, Note
@@ -21,6 +22,8 @@ from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
 from bot.reasoning import split_thinking
 from bot.render import heard_block
 from bot.seams import FIRST_ATTEMPT, Attempt, ChatKey
+from bot.tools.loop import ToolLoop
+from bot.tools.offer import ToolOffer
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ class Conversations:
     can see); without it a picture's caption is answered with a note that it was not seen.
     `accounting` (when given) picks the chat's model, refuses users past their token budget
     and records what each answer cost.
+    `tools`: the MCP tools answers may use (MCP_CONFIG with a backend that takes tools).
     """
 
     def __init__(
@@ -62,12 +66,14 @@ class Conversations:
         *,
         vision: bool = False,
         accounting: Accounting | None = None,
+        tools: ToolOffer | None = None,
     ) -> None:
         self.history = history
         self.backend = backend
         self.delivery = delivery
         self.vision = vision
         self.accounting = accounting
+        self.tools = tools
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -261,22 +267,28 @@ class Conversations:
         if self.accounting is not None:
             chat = self.history.chat(key)
             backend, model = await self.accounting.backend(Choice(chat.model, chat.temperature))
-        chunks: AsyncGenerator[Chunk | Note, None]
+        loop: ToolLoop | None = None
+        stream: Stream
         if question.pictures and self.vision:
             with_pictures = [*messages[:-1], _with_pictures(question)]
-            chunks = self._seeing(backend, with_pictures, messages, target.lang)
+            stream = split_thinking(self._seeing(backend, with_pictures, messages, target.lang))
+        elif self.tools is not None:
+            # Telegram gives private chats positive ids (the user's), groups negative ones.
+            loop = self.tools.loop(backend, messages, private=target.chat_id > 0)
+            stream = loop.run()  # thinking is split per request inside
         else:
-            chunks = backend.stream(messages)
+            stream = split_thinking(backend.stream(messages))
         notes = [question.note, attempt.note and texts.t(target.lang, attempt.note)]
         for note in notes:
             if note:
-                chunks = _noted(chunks, note)
+                stream = _noted(stream, note)
         header = None
         if question.heard is not None:
             said = texts.t(target.lang, "heard")
             header = heard_block(said, question.heard, HEARD_LIMIT)
+        # Stopping the answer closes `stream`: the loop cancels its running tool calls.
         report = await self.delivery.deliver(
-            target, split_thinking(chunks), on_visible=attempt.shown, header=header
+            target, stream, on_visible=attempt.shown, header=header
         )
         if self.accounting is not None:
             await self.accounting.settle(target.user, target.chat_id, model, messages, report)
@@ -295,6 +307,8 @@ class Conversations:
             "" if report.delivered else " undelivered",
             f" error={report.error}" if report.error else "",
         )
+        if loop is not None and loop.rounds and report.text.strip():
+            report = replace(report, text=_with_calls(report.text, loop))
         return report
 
     async def _seeing(
@@ -334,9 +348,14 @@ def _with_pictures(question: Question) -> Message:
     return {"role": "user", "content": parts}
 
 
-async def _noted(
-    chunks: AsyncGenerator[Chunk | Note, None], note: str
-) -> AsyncGenerator[Chunk | Note, None]:
+def _with_calls(shown: str, loop: ToolLoop) -> str:
+    """What history keeps of an answer that used tools: the answer as shown, then the loop's
+    short summary of the calls (ToolLoop.history_text; why, in its module docstring)."""
+    kept = loop.history_text()
+    return shown + kept[len(loop.answer) :] if kept.startswith(loop.answer) else kept
+
+
+async def _noted(chunks: Stream, note: str) -> Stream:
     yield Note(note)
     async with aclosing(chunks):
         async for chunk in chunks:

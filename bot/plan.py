@@ -38,6 +38,7 @@ from bot.render import (
     utf16_len,
     visible,
 )
+from bot.tool_record import TOOLS_LIMIT, ToolRecord
 
 DRAFT_REFRESH = 20.0
 """Seconds; Telegram keeps a draft on screen for about 30 s, so a silent model must not let
@@ -275,6 +276,8 @@ class AnswerPlan:
     failures: int = 0
     not_before: float = 0.0
     generation: int = 0
+    tools: ToolRecord = field(default_factory=ToolRecord)
+    """The model's tool calls, shown above the answer (never part of its text)."""
     _parts: list[str] = field(default_factory=list)
     _notes: list[str] = field(default_factory=list)
     _notice: str | None = None
@@ -305,6 +308,20 @@ class AnswerPlan:
         """A note of our own for under the answer (shown once the answer ends)."""
         if text and self.state is AnswerState.STREAMING:
             self._notes.append(text)
+
+    def tool_started(self, call_id: str, preview: str) -> None:
+        """The model called a tool (`preview`: the call on one short line); shown at once."""
+        if self.state is AnswerState.STREAMING:
+            self.tools.started(call_id, preview)
+
+    def tool_ended(self, call_id: str, outcome: str, detail: str = "") -> None:
+        """A tool call ended: `outcome` is one of bot.tools.events.Outcome's values."""
+        if self.state is AnswerState.STREAMING:
+            self.tools.ended(call_id, outcome, detail)
+
+    def tools_cut_short(self, rounds: int) -> None:
+        """The model wanted more than `rounds` rounds of calls: a note says it was stopped."""
+        self.add_note(texts.t(self.lang, "tools_cut_short", rounds=rounds))
 
     def thinking_closed(self) -> None:
         """The answer so far was the model's thinking (a `</think>` whose opening tag the chat
@@ -671,6 +688,8 @@ class AnswerPlan:
             limit -= THOUGHTS_LIMIT + 64  # the header, the ellipsis and the separator
         if index == 0 and self.header is not None:
             limit -= self.header.size + 2  # 2: the separator
+        if index == 0 and self.tools:
+            limit -= TOOLS_LIMIT + 64
         return max(MIN_PAGE // 2, limit)
 
     def _settle(self) -> None:
@@ -759,7 +778,9 @@ class AnswerPlan:
             self._version if page.markdown is None else None,
             page.form,
             self._notice if last else None,
-            (len(self.reasoning), bool(self._parts), self.ended) if index == 0 else None,
+            (len(self.reasoning), bool(self._parts), self.ended, self.tools.version)
+            if index == 0
+            else None,
         )
         if page.content is not None and page.content[0] == key:
             return page.content[1]
@@ -775,6 +796,10 @@ class AnswerPlan:
             room = self._limits.get(0, MESSAGE_LIMIT) - content.size - 2  # 2: the separator
             if self.header is not None:
                 room -= self.header.size + 2
+            calls = self.tools.block(self.lang, live=not self.ended, room=room)
+            if calls is not None:
+                content = join([calls, content])
+                room -= calls.size + 2
             thoughts = self._thoughts(room)
             if thoughts is not None:
                 content = join([thoughts, content])

@@ -27,11 +27,13 @@ from bot.providers.base import (
     ThinkingClosed,
     Usage,
 )
+from bot.tools.events import ToolEnded, ToolEvent, ToolsCutShort, ToolStarted
 
 log = logging.getLogger(__name__)
 
-Stream = AsyncGenerator[Chunk | Note, None]
-"""What an answer is made of: the backend's chunks, and notes of the bot's own."""
+Stream = AsyncGenerator[Chunk | Note | ToolEvent, None]
+"""What an answer is made of: the backend's chunks, notes of the bot's own, and the tool
+loop's events (bot/tools/loop.py)."""
 
 
 async def read(answer: RunningAnswer, chunks: Stream, max_seconds: float) -> None:
@@ -66,6 +68,13 @@ async def read(answer: RunningAnswer, chunks: Stream, max_seconds: float) -> Non
                     continue
                 elif isinstance(chunk, ThinkingClosed):
                     plan.thinking_closed()
+                elif isinstance(chunk, ToolStarted):
+                    plan.tool_started(chunk.call_id, chunk.preview)
+                elif isinstance(chunk, ToolEnded):
+                    plan.tool_ended(chunk.call_id, chunk.outcome.value, chunk.detail)
+                elif isinstance(chunk, ToolsCutShort):
+                    plan.tools_cut_short(chunk.rounds)
+                    continue
                 else:
                     continue  # tool-call pieces: not for the chat
                 answer.poke()

@@ -222,7 +222,17 @@ async def test_command_list_is_registered_at_startup(
     async with bot():
         await telegram.wait_for(lambda: len(telegram.calls_for("setMyCommands")) >= 2)
     names = [c["command"] for c in telegram.commands]
-    assert names == ["start", "help", "reset", "retry", "system", "model", "mode", "usage"]
+    assert names == [
+        "start",
+        "help",
+        "reset",
+        "retry",
+        "system",
+        "model",
+        "mode",
+        "usage",
+        "tools",
+    ]
 
 
 async def test_reset_forgets_the_conversation(

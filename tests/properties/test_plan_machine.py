@@ -90,6 +90,14 @@ class PlanMachine(RuleBasedStateMachine):
     def thinking_closed(self) -> None:
         self.plan.thinking_closed()
 
+    @rule(call=st.integers(0, 30), preview=WORD)
+    def tool_started(self, call: int, preview: str) -> None:
+        self.plan.tool_started(f"call_{call}", preview * 7)  # up to 84 characters, as real
+
+    @rule(call=st.integers(0, 30), outcome=st.sampled_from(["done", "failed", "timed_out"]))
+    def tool_ended(self, call: int, outcome: str) -> None:
+        self.plan.tool_ended(f"call_{call}", outcome, "why " * 30)
+
     @rule(ending=st.sampled_from(list(Ending)), stopped=st.booleans())
     def end(self, ending: Ending, stopped: bool) -> None:
         if stopped:
