@@ -30,6 +30,11 @@ def with_tools(backend: ChatBackend, tools: Sequence[Mapping[str, Any]] | None) 
         return FailoverChain(inner, retries=backend.retries, backoff=backend.backoff)
     if isinstance(backend, Backend) and backend.provider is OpenAI:
         return dataclasses.replace(backend, options={**backend.options, "tools": list(tools)})
+    wrapped: ChatBackend | None = getattr(backend, "inner", None)
+    if dataclasses.is_dataclass(backend) and wrapped is not None:
+        # A wrapper around one backend (bot/accounting.py counts requests, asks for usage):
+        # the tools go to the backend inside it.
+        return dataclasses.replace(backend, inner=with_tools(wrapped, tools))
     return backend
 
 
