@@ -11,6 +11,7 @@ model.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 SUMMARY_REQUEST = "Please give a short summary of this file."
 """The question a document without a caption asks (the model answers in the chat's language
 as usual; this line reaches the model only)."""
+SUMMARY_REQUEST_MANY = "Please give a short summary of these files."
 TELEGRAM_API_HOST = "api.telegram.org"
 
 
@@ -134,7 +136,14 @@ def voice_turn(words: str, caption: str) -> str:
 def document_turn(extracted: Extracted, caption: str) -> str:
     """The user's turn for a document: the file as a delimited block (name, kind, size, what
     was cut), then the question (the caption, or a request for a short summary)."""
-    return f"{document_block(extracted)}\n\n{caption or SUMMARY_REQUEST}"
+    return documents_turn([extracted], caption)
+
+
+def documents_turn(files: Sequence[Extracted], caption: str) -> str:
+    """The user's turn for files sent together: a block per file, then the one question."""
+    blocks = "\n\n".join(document_block(extracted) for extracted in files)
+    ask = caption or (SUMMARY_REQUEST if len(files) == 1 else SUMMARY_REQUEST_MANY)
+    return f"{blocks}\n\n{ask}"
 
 
 def cut_note(extracted: Extracted, lang: str) -> str | None:

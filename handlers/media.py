@@ -7,6 +7,8 @@ understood, no speech-to-text) is one short note, and nothing goes to the model.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
@@ -14,12 +16,14 @@ from aiogram.types import Message
 from bot.config import Settings
 from bot.conversation import Conversations, Question
 from bot.delivery import Delivery
+from bot.gathering import Gathering
+from bot.inputs.documents import Extracted
 from bot.inputs.errors import InputError
 from bot.inputs.speech import Transcriber
 from bot.media import (
     cut_note,
     document_file,
-    document_turn,
+    documents_turn,
     hear,
     note,
     read,
@@ -28,7 +32,7 @@ from bot.media import (
 )
 from bot.seams import Attempt, QuestionLimit
 from handlers.access import refusal
-from handlers.asking import compose_turn
+from handlers.asking import compose_turn, gather, joined_text, main_part
 from handlers.context import chat_key, message_text, reply_target
 from handlers.filters import AddressedToBot
 
@@ -76,29 +80,71 @@ async def document(
     limiter: QuestionLimit,
     settings: Settings,
     attempt: Attempt,
+    gathering: Gathering,
     prompt: str | None = None,
 ) -> None:
-    """A document: its text as a block in the user's turn, the caption as the question."""
-    target = reply_target(message)
-    caption = message_text(message)[0] if prompt is None else prompt
-    problem = await refusal(message, caption, limiter, settings)
+    """A document: its text as a block in the user's turn, the caption as the question.
+
+    Files sent together (one `media_group_id`, the caption on one of them) are one question
+    with a block per file, in a private chat; a group answers only the file addressed to it."""
+    if message.media_group_id is None or message.chat.type != ChatType.PRIVATE:
+        await _documents(
+            [message], bot, conversations, delivery, limiter, settings, attempt, prompt
+        )
+        return
+    async with gather(gathering, message, attempt) as parts:
+        if parts is None:
+            return  # another file of the same album answers for all of them
+        files = [part for part in parts if document_file(part) is not None]
+        await _documents(files, bot, conversations, delivery, limiter, settings, attempt, None)
+
+
+async def _documents(
+    parts: Sequence[Message],
+    bot: Bot,
+    conversations: Conversations,
+    delivery: Delivery,
+    limiter: QuestionLimit,
+    settings: Settings,
+    attempt: Attempt,
+    prompt: str | None,
+) -> None:
+    """Read every file; a file that cannot be read gets its note and the others are asked."""
+    main = main_part(parts)
+    target = reply_target(main)
+    caption = joined_text(parts) if prompt is None else prompt
+    problem = await refusal(main, caption, limiter, settings)
     if problem is not None:
         if problem.text is not None:
             await delivery.say(target, problem.text)
         return
-    file = document_file(message)
-    assert file is not None  # the router's filter
-    code = message.from_user.language_code if message.from_user else None
-    try:
-        extracted = await read(bot, file, settings, code)
-    except InputError as exc:
-        await delivery.say(target, note(exc, target.lang))
+    code = main.from_user.language_code if main.from_user else None
+    files: list[Extracted] = []
+    notes: list[str] = []
+    for part in parts:
+        file = document_file(part)
+        assert file is not None  # the router's filter, or the album's own parts
+        try:
+            extracted = await read(bot, file, settings, code)
+        except InputError as exc:
+            said = note(exc, target.lang)
+            if len(parts) == 1:
+                await delivery.say(target, said)
+                return
+            notes.append(f"{file.filename}: {said}")
+            continue
+        files.append(extracted)
+        cut = cut_note(extracted, target.lang)
+        if cut is not None:
+            notes.append(cut)
+    if not files:
+        await delivery.say(target, "\n".join(notes))
         return
     turn = await compose_turn(
-        message, document_turn(extracted, caption), bot=bot, conversations=conversations
+        main, documents_turn(files, caption), bot=bot, conversations=conversations
     )
-    question = Question(turn, note=cut_note(extracted, target.lang))
-    await conversations.answer(chat_key(message), target, question, attempt)
+    question = Question(turn, note="\n".join(notes) or None)
+    await conversations.answer(chat_key(main), target, question, attempt)
 
 
 def create_router() -> Router:

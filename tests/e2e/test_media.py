@@ -427,3 +427,39 @@ async def test_check_reports_the_speech_to_text_server(
         "STT_API_KEY",
     ]
     assert "wrong-key" not in "\n".join(lines)
+
+
+async def test_files_sent_together_are_one_question_with_a_block_each(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    first = pdf_with_text(["Invoice 17: 40 EUR."])
+    second = b"Invoice 18: 60 EUR.\n"
+    openai_server.push(Script(chunks=[ANSWER]))
+    async with bot(**settings_for(openai_server, None)):
+        telegram.add_document(
+            CHAT, first, file_name="a.pdf", mime_type="application/pdf", media_group_id="g1"
+        )
+        telegram.add_document(
+            CHAT,
+            second,
+            file_name="b.txt",
+            mime_type="text/plain",
+            caption="what do they cost together?",
+            media_group_id="g1",
+        )
+        telegram.add_document(
+            CHAT,
+            b"\x00\x01\x02" * 50,
+            file_name="c.bin",
+            mime_type="application/octet-stream",
+            media_group_id="g1",
+        )
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1)
+    assert len(openai_server.requests) == 1, "one question, one answer"
+    turn = last_user(openai_server)
+    blocks, question = turn.rsplit("\n\n", 1)
+    assert question == "what do they cost together?"
+    assert '[Document "a.pdf"' in blocks and "Invoice 17: 40 EUR." in blocks
+    assert '[Document "b.txt"' in blocks and "Invoice 18: 60 EUR." in blocks
+    shown = telegram.visible_texts(CHAT)[0]
+    assert shown.startswith(ANSWER) and "c.bin" in shown  # the unreadable file is named

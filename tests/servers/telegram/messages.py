@@ -187,11 +187,15 @@ class UserActions:
         mime_type: str,
         caption: str | None = None,
         caption_entities: list[dict[str, Any]] | None = None,
+        media_group_id: str | None = None,
         **options: Unpack[UserMessageOptions],
     ) -> int:
-        """A user sends a file; getFile and the file URL serve ``data``. Returns message_id."""
+        """A user sends a file; getFile and the file URL serve ``data``. Files sent together
+        share a ``media_group_id`` (one update each, the caption on one). Returns message_id."""
         message_id = self._chats.new_message_id(chat_id)
         message = self._compose(chat_id, message_id, options)
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
         suffix = "." + file_name.rsplit(".", 1)[1] if "." in file_name else ""
         file = self._files.add(data, "documents", suffix)
         message["document"] = {**file.describe(), "file_name": file_name, "mime_type": mime_type}
