@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from bot import texts
 from tests.conftest import BotFactory
 from tests.e2e.test_groups import mention
 from tests.servers.telegram import FakeTelegram
@@ -206,3 +209,60 @@ async def wait_file(path: Path, word: str) -> None:
     async with asyncio.timeout(START):
         while not says(path, word):
             await asyncio.sleep(0.02)
+
+
+async def test_three_rounds_of_calls_then_the_answer(
+    telegram: FakeTelegram, tool_bot: Callable[..., Any]
+) -> None:
+    plan: Plan = [("add", {"a": 1, "b": 2})]
+    async with tool_bot(plan, max_tool_rounds=5) as (_, backend):
+        backend.rounds = 3
+        telegram.add_message(CHAT, "Add it up three times")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    assert len(backend.requests) == 4  # three rounds of calls, then the answer
+    final = telegram.visible_texts(CHAT)[0]
+    assert final.count("add: a=1, b=2 — done") == 3, final
+    assert final.endswith("Results: 3; 3; 3")
+
+
+async def test_a_model_that_never_stops_calling_is_cut_at_max_tool_rounds_with_a_note(
+    telegram: FakeTelegram, tool_bot: Callable[..., Any]
+) -> None:
+    plan: Plan = [("echo", {"text": "again"})]
+    async with tool_bot(plan, max_tool_rounds=2) as (_, backend):
+        backend.rounds = 1000
+        telegram.add_message(CHAT, "Loop forever")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    assert len(backend.requests) == 4  # two rounds, the round that was cut, then no tools
+    assert "tools" not in backend.requests[-1]
+    assert "Tool limit reached" in json.dumps(backend.requests[-1]["messages"])
+    final = telegram.visible_texts(CHAT)[0]
+    assert final.count("echo") == 2, final
+    assert final.endswith(texts.t("en", "tools_cut_short", rounds=2)), final
+
+
+async def test_a_killed_stdio_server_is_restarted_for_the_next_call(
+    telegram: FakeTelegram, tool_bot: Callable[..., Any]
+) -> None:
+    plan: Plan = [("pid", {})]
+    async with tool_bot(plan, tool_timeout=START) as (dispatcher, _):
+        telegram.add_message(CHAT, "Which process?")
+        await telegram.wait_for(lambda: "Results: " in "".join(telegram.visible_texts(CHAT)))
+        first = int(telegram.visible_texts(CHAT)[0].rsplit("Results: ", 1)[1])
+        os.kill(first, signal.SIGKILL)
+        servers = dispatcher["tool_servers"]
+        async with asyncio.timeout(START):  # the loss is noticed...
+            while all(s.state.value == "up" for s in servers.status()):
+                await asyncio.sleep(0.05)
+        await wait_up(dispatcher)  # ...and the server started again, by itself
+        telegram.add_message(CHAT, "And now?")
+        await telegram.wait_for(
+            lambda: (
+                len(telegram.visible_texts(CHAT)) == 2
+                and "Results: " in telegram.visible_texts(CHAT)[1]
+            ),
+            timeout=START,
+        )
+    second = telegram.visible_texts(CHAT)[1]
+    assert second.rsplit("Results: ", 1)[1].isdigit(), second
+    assert int(second.rsplit("Results: ", 1)[1]) != first

@@ -34,6 +34,9 @@ class ToolBackend:
 
     plan: Sequence[tuple[str, Mapping[str, Any]]]
     shape: str = "openai"
+    rounds: int = 1
+    """Turns in which the model calls `plan` again after reading results (a large number: a
+    model that never stops calling tools)."""
     requests: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
     _runner: web.AppRunner | None = None
@@ -80,7 +83,9 @@ class ToolBackend:
     def _deltas(self, body: Mapping[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
         messages = body["messages"]
         first: dict[str, Any] = {"role": "assistant", "content": ""}
-        if messages[-1]["role"] == "tool":
+        called = sum(1 for m in messages if m["role"] == "assistant" and m.get("tool_calls"))
+        calling = body.get("tools") and called < self.rounds
+        if messages[-1]["role"] == "tool" and not calling:
             results = [m["content"] for m in messages if m["role"] == "tool"]
             text = "Results: " + "; ".join(results)
             pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
