@@ -44,12 +44,15 @@ async def test_a_token_revoked_while_polling_is_logged_once_and_ends_the_process
     telegram.add_message(CHAT, "before")
     await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == [echo_answer("before")], 30)
     telegram.revoke_token()
-    # The long poll in progress ends empty (at most 10 s); the next one gets 401.
+    # The long poll in progress ends empty (at most 10 s); the next one gets 401, unless a
+    # call of its own (the command menus, in ten languages, may still be going) gets it first.
     code = await asyncio.wait_for(bot.process.wait(), 30)
     _, err = await bot.process.communicate()
     log = err.decode()
     assert code == 3
-    assert [c.status for c in telegram.calls_for("getUpdates")].count(401) == 1
+    methods = ("getUpdates", "setMyCommands", "sendChatAction", "sendMessage", "getMe")
+    refused = [c for m in methods for c in telegram.calls_for(m) if c.status == 401]
+    assert refused, "the process ended on a 401"
     assert len([line for line in log.splitlines() if "401" in line or "Unauthorized" in line]) == 1
     assert "Telegram rejected BOT_TOKEN" in log and "@BotFather" in log
     assert "Traceback" not in log and "Failed to fetch updates" not in log
