@@ -55,6 +55,8 @@ DRAFTS_PER_ANSWER = 1000
 """Draft ids an answer may use (one per page): answer n uses n*1000+1 ... n*1000+1000."""
 _WINDOW = 3
 """Render at most this many page limits of an over-long open page to decide where to cut."""
+_SWEEP = visible("…")
+"""The text a probe for a copy of a page thrown away edits in (the copy is deleted next)."""
 
 
 class PlanError(Exception):
@@ -285,6 +287,9 @@ class AnswerPlan:
     _open: tuple[str, Rendered] | None = None
     _version: int = 0
     _spare: list[int] = field(default_factory=list)  # ids of `replaces` no page took yet
+    sweeps: list[int] = field(default_factory=list)
+    """Message ids that may hold a copy of a page thrown away (`thinking_closed`) whose
+    sendMessage response was lost: each is probed, and a copy found is deleted."""
 
     def __post_init__(self) -> None:
         self._spare = list(self.replaces)
@@ -333,6 +338,7 @@ class AnswerPlan:
         for page in self.pages[1:]:
             if page.message_id is not None:
                 self.doomed.append(page.message_id)
+            self._sweep_lost(page)
         first = self.pages[0]
         first.start, first.reopen = 0, ""
         first.markdown, first.body, first.content = None, None, None
@@ -341,6 +347,18 @@ class AnswerPlan:
         self._open = None
         self.generation += 1
         self._version += 1
+
+    def _sweep_lost(self, page: _Page) -> None:
+        """`page` is thrown away: a send of it whose response was lost may have landed (no
+        page will probe for it now), so the ids it could have taken are probed and cleared."""
+        candidates = list(page.probes)
+        if page.state is not PageState.PROBING and page.lost_sends:
+            # No later send bounds it: the ids right after the last one known before it.
+            low = (page.after_id if page.after_id is not None else self.after_id or 0) + 1
+            candidates = list(range(low, low + MAX_PROBES))
+        ours = {p.message_id for p in self.pages} | set(self.doomed) | set(self.sweeps)
+        self.sweeps.extend(c for c in candidates if c not in ours)
+        page.probes = []
 
     def end(self, ending: Ending, reason: str = "") -> None:
         """The stream ended; `reason` names the backend failure for Ending.FAILED."""
@@ -380,7 +398,7 @@ class AnswerPlan:
         """Nothing is left to write: every page shows its final text, or delivery gave up."""
         if self.state is AnswerState.ABANDONED:
             return True
-        if self.state is AnswerState.STREAMING or self.doomed:
+        if self.state is AnswerState.STREAMING or self.doomed or self.sweeps:
             return False
         self._layout()
         return all(self._page_done(index) for index in range(len(self.pages)))
@@ -392,7 +410,7 @@ class AnswerPlan:
 
     def priority(self) -> int:
         """For the write budget, asked at grant time: finals and continuations first."""
-        if self.ended or self.doomed:
+        if self.ended or self.doomed or self.sweeps:
             return Priority.FINAL
         self._layout()
         if len(self.pages) > 1:
@@ -408,6 +426,8 @@ class AnswerPlan:
             return None
         if self.doomed:
             return Write(Op.DELETE, -1, message_id=self.doomed[0], generation=self.generation)
+        if self.sweeps:  # any edit that lands (or "not modified") proves a copy of ours
+            return Write(Op.PROBE, -1, _SWEEP, message_id=self.sweeps[0])
         self._layout()
         last = len(self.pages) - 1
         for index, page in enumerate(self.pages):
@@ -476,6 +496,9 @@ class AnswerPlan:
         if write.op is Op.DELETE:
             self._forget_doomed(write)
             return
+        if write.op is Op.PROBE and write.page == -1:
+            self._swept(write, copy=True)
+            return
         page = self._page_of(write, message_id)
         if page is None:
             return
@@ -511,6 +534,12 @@ class AnswerPlan:
                 self._backoff(now)
             else:
                 self._forget_doomed(write)  # it is gone, or it cannot be deleted: move on
+            return
+        if write.op is Op.PROBE and write.page == -1:
+            if fault is Fault.TRANSIENT:
+                self._backoff(now)
+            else:  # only "not modified" proves a copy; anything else, not ours or gone
+                self._swept(write, copy=fault is Fault.NOT_MODIFIED)
             return
         page = self._page_of(write, None)
         if page is None:
@@ -568,6 +597,13 @@ class AnswerPlan:
         if event not in moves:
             raise PlanError(f"{event} is not possible for a page that is {page.state}")
         page.state = moves[event]
+
+    def _swept(self, write: Write, *, copy: bool) -> None:
+        if write.message_id not in self.sweeps:
+            raise PlanError(f"probe outcome for {write.message_id}, never swept")
+        self.sweeps.remove(write.message_id)
+        if copy:
+            self.doomed.append(write.message_id)
 
     def _forget_doomed(self, write: Write) -> None:
         if write.message_id not in self.doomed:

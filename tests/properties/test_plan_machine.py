@@ -262,3 +262,19 @@ def test_a_page_of_exactly_the_limit_is_one_message_and_one_unit_more_is_two() -
         plan.end(Ending.COMPLETE)
         assert len([t for t in plan.page_texts() if t]) == pages, size
         assert texts.t("en", "length_cut") not in "".join(plan.page_texts())
+
+
+# --- fixed sequences: what the machine found once, kept so it stays fixed ----------------
+
+
+def test_a_lost_send_of_a_page_that_turned_into_thoughts_is_found_and_deleted() -> None:
+    """Two pages, the second's send lands but its response is lost, then `</think>` makes the
+    whole text thoughts: the page is thrown away with no page left to probe for its copy, which
+    stayed in the chat as a second message."""
+    machine = PlanMachine()
+    machine.start(drafts=False, plain=True, reasoning=False)
+    machine.text("x" * 5000)
+    machine.write("ok")
+    machine.write("lost")
+    machine.thinking_closed()
+    machine.teardown()
