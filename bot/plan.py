@@ -711,12 +711,20 @@ class AnswerPlan:
             self.pages.append(self._reuse(_Page(start=start, reopen=cut.reopen)))
 
     def _overflows(self, markdown: str, limit: int) -> bool:
-        if utf16_len(markdown) * 2 <= limit:
-            return False  # rendering never doubles a text (tables pad, headings gain a mark)
+        # No shortcut on the markdown's own length: rendering may more than double it (a
+        # table pads every cell to its column's widest, a thematic break becomes a line).
         window = markdown[: limit * _WINDOW]
+        if len(window) == len(markdown):
+            return self._render_open(markdown).size > limit
         if self._render(window).size > limit:
             return True
-        return len(window) < len(markdown) and self._render(markdown).size > limit
+        return self._render(markdown).size > limit
+
+    def _render_open(self, markdown: str) -> Rendered:
+        """The open page's markdown rendered, memoised per text (`_body` shares the memo)."""
+        if self._open is None or self._open[0] != markdown:
+            self._open = (markdown, self._render(markdown))
+        return self._open[1]
 
     def _body_limit(self, index: int) -> int:
         limit = self._limits.get(index, MESSAGE_LIMIT)
@@ -787,10 +795,7 @@ class AnswerPlan:
             if page.body is None:
                 page.body = self._render(page.markdown)
             return page.body
-        markdown = page.reopen + self.text[page.start :]
-        if self._open is None or self._open[0] != markdown:
-            self._open = (markdown, self._render(markdown))
-        return self._open[1]
+        return self._render_open(page.reopen + self.text[page.start :])
 
     def _thoughts(self, room: int = THOUGHTS_LIMIT + 64) -> Rendered | None:
         """The collapsed thoughts shown above the answer within `room` UTF-16 units (thoughts

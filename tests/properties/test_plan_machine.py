@@ -311,3 +311,14 @@ def test_a_page_telegram_refused_twice_may_show_the_note_in_place_of_its_text() 
     machine.write("rejected")
     machine.write("rejected")
     machine.teardown()
+
+
+def test_a_table_that_renders_more_than_twice_its_length_is_still_cut_into_pages() -> None:
+    """1,129 units of markdown render to 10,814: a table pads every row to its widest. The
+    plan took a text under half the limit as fitting and sent it as one message."""
+    text = "| a | b |\n|---|---|\n| " + "x" * 100 + " | y |\n" + "| 1 | 2 |\n" * 100
+    assert render(text).size > 2 * MESSAGE_LIMIT > 2 * utf16_len(text)
+    machine = PlanMachine()
+    machine.start(drafts=False, plain=False, reasoning=False)
+    machine.text(text)
+    machine.teardown()
