@@ -352,7 +352,7 @@ class AnswerPlan:
         """`page` is thrown away: a send of it whose response was lost may have landed (no
         page will probe for it now), so the ids it could have taken are probed and cleared."""
         candidates = list(page.probes)
-        if page.state is not PageState.PROBING and page.lost_sends:
+        if page.state in (PageState.UNSENT, PageState.DRAFTED) and page.lost_sends:
             # No later send bounds it: the ids right after the last one known before it.
             low = (page.after_id if page.after_id is not None else self.after_id or 0) + 1
             candidates = list(range(low, low + MAX_PROBES))
@@ -628,6 +628,8 @@ class AnswerPlan:
             page.plain_probes = True
             return PageEvent.REFORMED
         page.probes.remove(write.message_id)  # type: ignore[arg-type]  # PROBE has an id
+        page.plain_probes = False  # each id gets its own plainer try: a refusal at one id
+        # (not ours, say) must not make the first refusal at the next one final
         return PageEvent.NO_COPY if page.probes else PageEvent.PROBES_DONE
 
     def _copy_found(self, page: _Page, write: Write) -> PageEvent:

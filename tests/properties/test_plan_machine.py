@@ -322,3 +322,16 @@ def test_a_table_that_renders_more_than_twice_its_length_is_still_cut_into_pages
     machine.start(drafts=False, plain=False, reasoning=False)
     machine.text(text)
     machine.teardown()
+
+
+def test_a_refused_probe_at_one_id_leaves_the_next_id_its_plainer_try() -> None:
+    """A lost send landed at 101; the second send is 102, so 100 and 101 are probed. Telegram
+    refused the probe at 100 (its plainer try spent) and then the first probe at 101: that was
+    taken as "no copy", and the copy at 101 stayed beside 102."""
+    machine = PlanMachine()
+    machine.start(drafts=False, plain=True, reasoning=False)
+    machine.text("0c0😀xé")
+    # The first "ok" only waits out the backoff after the lost send.
+    for fault in ("lost", "ok", "ok", "rejected", "ok", "rejected"):
+        machine.write(fault)
+    machine.teardown()
