@@ -55,6 +55,8 @@ DRAFTS_PER_ANSWER = 1000
 """Draft ids an answer may use (one per page): answer n uses n*1000+1 ... n*1000+1000."""
 _WINDOW = 3
 """Render at most this many page limits of an over-long open page to decide where to cut."""
+_SWEEP = visible("…")
+"""The text a probe for a copy of a page thrown away edits in (the copy is deleted next)."""
 
 
 class PlanError(Exception):
@@ -285,6 +287,9 @@ class AnswerPlan:
     _open: tuple[str, Rendered] | None = None
     _version: int = 0
     _spare: list[int] = field(default_factory=list)  # ids of `replaces` no page took yet
+    sweeps: list[int] = field(default_factory=list)
+    """Message ids that may hold a copy of a page thrown away (`thinking_closed`) whose
+    sendMessage response was lost: each is probed, and a copy found is deleted."""
 
     def __post_init__(self) -> None:
         self._spare = list(self.replaces)
@@ -333,6 +338,7 @@ class AnswerPlan:
         for page in self.pages[1:]:
             if page.message_id is not None:
                 self.doomed.append(page.message_id)
+            self._sweep_lost(page)
         first = self.pages[0]
         first.start, first.reopen = 0, ""
         first.markdown, first.body, first.content = None, None, None
@@ -341,6 +347,18 @@ class AnswerPlan:
         self._open = None
         self.generation += 1
         self._version += 1
+
+    def _sweep_lost(self, page: _Page) -> None:
+        """`page` is thrown away: a send of it whose response was lost may have landed (no
+        page will probe for it now), so the ids it could have taken are probed and cleared."""
+        candidates = list(page.probes)
+        if page.state in (PageState.UNSENT, PageState.DRAFTED) and page.lost_sends:
+            # No later send bounds it: the ids right after the last one known before it.
+            low = (page.after_id if page.after_id is not None else self.after_id or 0) + 1
+            candidates = list(range(low, low + MAX_PROBES))
+        ours = {p.message_id for p in self.pages} | set(self.doomed) | set(self.sweeps)
+        self.sweeps.extend(c for c in candidates if c not in ours)
+        page.probes = []
 
     def end(self, ending: Ending, reason: str = "") -> None:
         """The stream ended; `reason` names the backend failure for Ending.FAILED."""
@@ -380,7 +398,7 @@ class AnswerPlan:
         """Nothing is left to write: every page shows its final text, or delivery gave up."""
         if self.state is AnswerState.ABANDONED:
             return True
-        if self.state is AnswerState.STREAMING or self.doomed:
+        if self.state is AnswerState.STREAMING or self.doomed or self.sweeps:
             return False
         self._layout()
         return all(self._page_done(index) for index in range(len(self.pages)))
@@ -392,7 +410,7 @@ class AnswerPlan:
 
     def priority(self) -> int:
         """For the write budget, asked at grant time: finals and continuations first."""
-        if self.ended or self.doomed:
+        if self.ended or self.doomed or self.sweeps:
             return Priority.FINAL
         self._layout()
         if len(self.pages) > 1:
@@ -408,6 +426,8 @@ class AnswerPlan:
             return None
         if self.doomed:
             return Write(Op.DELETE, -1, message_id=self.doomed[0], generation=self.generation)
+        if self.sweeps:  # any edit that lands (or "not modified") proves a copy of ours
+            return Write(Op.PROBE, -1, _SWEEP, message_id=self.sweeps[0])
         self._layout()
         last = len(self.pages) - 1
         for index, page in enumerate(self.pages):
@@ -476,6 +496,9 @@ class AnswerPlan:
         if write.op is Op.DELETE:
             self._forget_doomed(write)
             return
+        if write.op is Op.PROBE and write.page == -1:
+            self._swept(write, copy=True)
+            return
         page = self._page_of(write, message_id)
         if page is None:
             return
@@ -511,6 +534,12 @@ class AnswerPlan:
                 self._backoff(now)
             else:
                 self._forget_doomed(write)  # it is gone, or it cannot be deleted: move on
+            return
+        if write.op is Op.PROBE and write.page == -1:
+            if fault is Fault.TRANSIENT:
+                self._backoff(now)
+            else:  # only "not modified" proves a copy; anything else, not ours or gone
+                self._swept(write, copy=fault is Fault.NOT_MODIFIED)
             return
         page = self._page_of(write, None)
         if page is None:
@@ -569,6 +598,13 @@ class AnswerPlan:
             raise PlanError(f"{event} is not possible for a page that is {page.state}")
         page.state = moves[event]
 
+    def _swept(self, write: Write, *, copy: bool) -> None:
+        if write.message_id not in self.sweeps:
+            raise PlanError(f"probe outcome for {write.message_id}, never swept")
+        self.sweeps.remove(write.message_id)
+        if copy:
+            self.doomed.append(write.message_id)
+
     def _forget_doomed(self, write: Write) -> None:
         if write.message_id not in self.doomed:
             raise PlanError(f"deleteMessage outcome for {write.message_id}, never doomed")
@@ -592,6 +628,8 @@ class AnswerPlan:
             page.plain_probes = True
             return PageEvent.REFORMED
         page.probes.remove(write.message_id)  # type: ignore[arg-type]  # PROBE has an id
+        page.plain_probes = False  # each id gets its own plainer try: a refusal at one id
+        # (not ours, say) must not make the first refusal at the next one final
         return PageEvent.NO_COPY if page.probes else PageEvent.PROBES_DONE
 
     def _copy_found(self, page: _Page, write: Write) -> PageEvent:
@@ -675,12 +713,20 @@ class AnswerPlan:
             self.pages.append(self._reuse(_Page(start=start, reopen=cut.reopen)))
 
     def _overflows(self, markdown: str, limit: int) -> bool:
-        if utf16_len(markdown) * 2 <= limit:
-            return False  # rendering never doubles a text (tables pad, headings gain a mark)
+        # No shortcut on the markdown's own length: rendering may more than double it (a
+        # table pads every cell to its column's widest, a thematic break becomes a line).
         window = markdown[: limit * _WINDOW]
+        if len(window) == len(markdown):
+            return self._render_open(markdown).size > limit
         if self._render(window).size > limit:
             return True
-        return len(window) < len(markdown) and self._render(markdown).size > limit
+        return self._render(markdown).size > limit
+
+    def _render_open(self, markdown: str) -> Rendered:
+        """The open page's markdown rendered, memoised per text (`_body` shares the memo)."""
+        if self._open is None or self._open[0] != markdown:
+            self._open = (markdown, self._render(markdown))
+        return self._open[1]
 
     def _body_limit(self, index: int) -> int:
         limit = self._limits.get(index, MESSAGE_LIMIT)
@@ -751,10 +797,7 @@ class AnswerPlan:
             if page.body is None:
                 page.body = self._render(page.markdown)
             return page.body
-        markdown = page.reopen + self.text[page.start :]
-        if self._open is None or self._open[0] != markdown:
-            self._open = (markdown, self._render(markdown))
-        return self._open[1]
+        return self._render_open(page.reopen + self.text[page.start :])
 
     def _thoughts(self, room: int = THOUGHTS_LIMIT + 64) -> Rendered | None:
         """The collapsed thoughts shown above the answer within `room` UTF-16 units (thoughts
