@@ -156,8 +156,11 @@ async def test_a_group_upgraded_mid_answer_gets_the_rest_in_the_supergroup(
             # that page on, so nothing is missing whichever moment the upgrade came.
             old = squash("".join(telegram.visible_texts(GROUP)))
             new = squash("".join(telegram.visible_texts(SUPERGROUP)))
-            return bool(new) and whole.startswith(old) and whole.endswith(new) and (
-                len(old) + len(new) >= len(whole)
+            return (
+                bool(new)
+                and whole.startswith(old)
+                and whole.endswith(new)
+                and (len(old) + len(new) >= len(whole))
             )
 
         await telegram.wait_for(delivered, timeout=60)
