@@ -617,13 +617,34 @@ def cut_page(markdown: str, limit: int = MESSAGE_LIMIT, *, plain: bool = False) 
     cut at the same places but never reopened or escaped.
     """
     end = _prefix_within(markdown, max(1, limit - 8))  # room for a closing code fence
+    too_long: int | None = None  # the shortest cut seen that renders past the limit
     while True:
         cut = _cut_within(markdown, end, plain=plain)
         shown = render(cut.head, plain=plain).size
         if shown <= limit or cut.at <= 1:
-            return cut
-        end = max(1, min(cut.at - 1, cut.at - (shown - limit) // 2))  # rendering grew it
+            break
+        too_long = cut.at
+        # Rendering grew it: by a few marks (a fence closed), or by a factor (a table pads every
+        # row to its widest), so shrink by whichever estimate keeps more, by one at least.
+        by_excess = cut.at - (shown - limit) // 2
+        by_ratio = cut.at * limit // shown
+        end = max(1, min(cut.at - 1, max(by_excess, by_ratio)))
+    # A shrink by the ratio may land far below the limit: win back room, halving the gap.
+    for _ in range(_REFINE_STEPS):
+        if too_long is None or too_long - cut.at <= limit // 16:
+            break
+        better = _cut_within(markdown, (cut.at + too_long) // 2, plain=plain)
+        if better.at <= cut.at or better.at >= too_long:
+            break
+        if render(better.head, plain=plain).size <= limit:
+            cut = better
+        else:
+            too_long = better.at
+    return cut
 
+
+_REFINE_STEPS = 6
+"""Renders at most spent winning back room after a cut had to shrink a lot (tables)."""
 
 _LOOKAHEAD = 1000
 """Characters past a page's end read to see the inline markup it falls inside."""

@@ -580,3 +580,16 @@ def test_thoughts_stay_within_their_limit_in_one_quote(markdown: str, limit: int
     if quotes:
         assert quotes[0].type == "expandable_blockquote" and quotes[0].length <= limit
         assert quotes[0].end == block.size
+
+
+def test_a_table_that_renders_many_times_its_length_is_cut_at_a_row_near_the_limit() -> None:
+    """Rendering pads every row to the widest: the whole 804 characters render to 8,564 units.
+    Shrinking by the excess alone jumped to a one-character page; the cut is now at a row,
+    and as near the limit as a few more renders find."""
+    text = "0000" + "0000\n| a | b |\n|---|---|\n| 1 | 2 |\n" * 20 + "0" * 100
+    assert render(text).size > 2 * MESSAGE_LIMIT
+    cut = cut_page(text)
+    assert cut.at > len(text) // 2
+    assert text[: cut.at].endswith("\n")
+    assert render(cut.head).size <= MESSAGE_LIMIT
+    assert cut.reopen.startswith("| a | b |")
