@@ -30,6 +30,7 @@ from bot import texts
 from bot.priority import Priority
 from bot.render import (
     MESSAGE_LIMIT,
+    Cut,
     Rendered,
     cut_page,
     join,
@@ -287,6 +288,7 @@ class AnswerPlan:
     _open: tuple[str, Rendered] | None = None
     _version: int = 0
     _spare: list[int] = field(default_factory=list)  # ids of `replaces` no page took yet
+    _spare_shown: dict[int, Rendered] = field(default_factory=dict)  # what a spare shows, if known
     sweeps: list[int] = field(default_factory=list)
     """Message ids that may hold a copy of a page thrown away (`thinking_closed`) whose
     sendMessage response was lost: each is probed, and a copy found is deleted."""
@@ -568,6 +570,7 @@ class AnswerPlan:
             else:
                 page.message_id, page.shown = None, None  # deleted by the user: send anew
                 self._move(page, PageEvent.MESSAGE_GONE)
+                self._resend_after(write.page)
         elif fault is Fault.TOO_LONG:
             self._shrink(write.page)
             self._move(page, PageEvent.REFORMED)
@@ -576,6 +579,15 @@ class AnswerPlan:
             self._move(page, PageEvent.REFORMED)
         else:  # REJECTED, or a refusal that makes no sense for this call
             self._move(page, self._reject(page))
+
+    def _resend_after(self, index: int) -> None:
+        """Page `index` is sent anew, so it would land below the pages after it: their
+        messages are deleted and they are sent again after it, keeping the answer in order."""
+        for later in self.pages[index + 1 :]:
+            if later.state is PageState.SENT and later.message_id is not None:
+                self.doomed.append(later.message_id)
+                later.message_id, later.shown = None, None
+                self._move(later, PageEvent.MESSAGE_GONE)
 
     def _page_of(self, write: Write, message_id: int | None) -> _Page | None:
         """The page `write` was for; None for a page of a layout thrown away since (then a
@@ -653,6 +665,7 @@ class AnswerPlan:
         elif page.message_id is not None and page.form is not Form.NOTE:
             self.doomed.append(page.message_id)  # replace the message Telegram won't edit
             page.message_id, page.shown = None, None
+            self._resend_after(self.pages.index(page))
             if page.rejected > 2:
                 page.form = Form.NOTE
             return PageEvent.REPLACED if page.state is PageState.SENT else PageEvent.REFORMED
@@ -669,13 +682,17 @@ class AnswerPlan:
         self._limits[index] = max(MIN_PAGE, min(limit - 64, int(self._content(index).size * 0.9)))
         if page.markdown is None and not self.ended:
             return  # the open page is cut by _layout with the new limit
-        # Reopen the layout from this page: later pages have no message yet (pages are
-        # completed in order), so they are simply cut again; an earlier answer's message
-        # they were to take goes back to be taken again.
-        given_back = [
-            p.message_id for p in self.pages[index + 1 :] if p.message_id in self.replaces
-        ]
-        self._spare[:0] = given_back
+        # Reopen the layout from this page. Later pages may have messages already (this page
+        # is edited again at the end, with the notice or the tool record): each goes back to
+        # be taken, and edited, by the pages cut anew, and one no page takes is deleted; a
+        # send whose response was lost is swept for a copy.
+        later = self.pages[index + 1 :]
+        for p in later:
+            self._sweep_lost(p)
+        self._spare[:0] = [p.message_id for p in later if p.message_id is not None]
+        self._spare_shown.update(
+            (p.message_id, p.shown) for p in later if p.message_id is not None and p.shown
+        )
         del self.pages[index + 1 :]
         page.markdown, page.body, page.content = None, None, None
         self._open = None
@@ -689,12 +706,14 @@ class AnswerPlan:
         is SENT (a message shows it) with text unknown, so its first write is an edit."""
         if self._spare and page.state is PageState.UNSENT and page.message_id is None:
             page.message_id, page.state = self._spare.pop(0), PageState.SENT
+            page.shown = self._spare_shown.pop(page.message_id, None)
         return page
 
     def _doom_spare(self) -> None:
         """The answer ended shorter than the one it replaces: the rest of that goes."""
         self.doomed.extend(self._spare)
         self._spare.clear()
+        self._spare_shown.clear()
 
     # --- layout (a memo of where the text is cut into pages) ---------------------------
 
@@ -710,6 +729,11 @@ class AnswerPlan:
             cut = cut_page(markdown, limit, plain=self.plain)
             page.markdown, page.content = cut.head, None
             start = page.start + max(0, cut.at - len(page.reopen))
+            if start <= page.start:
+                # The cut fell inside the markup this page reopens (an escape, a fence): take
+                # one character of the text so that each page moves on (or this never ends).
+                cut = Cut(markdown[: len(page.reopen) + 1], len(page.reopen) + 1)
+                page.markdown, start = cut.head, page.start + 1
             self.pages.append(self._reuse(_Page(start=start, reopen=cut.reopen)))
 
     def _overflows(self, markdown: str, limit: int) -> bool:

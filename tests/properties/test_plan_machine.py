@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -365,3 +366,49 @@ def test_a_copy_whose_probe_telegram_refused_twice_may_stay() -> None:
         machine.write(fault)
     assert machine.refused_probes == {101: 2}
     machine.teardown()
+
+
+def _two_pages_then_final_edit(machine: PlanMachine) -> None:
+    """Two pages sent while streaming (a tool record on page 0), then the end: page 0 is
+    edited once more, for the ending, after page 1 already has its message."""
+    machine.start(drafts=False, plain=False, reasoning=False)
+    machine.text("00")
+    machine.tool_ended(0, "done")
+    machine.text("0" * 3048)
+    machine.write("ok")
+    machine.text("00")
+    machine.write("ok")
+    machine.end(Ending.COMPLETE, stopped=False)
+    assert len(machine.chat.messages) == 2
+
+
+def test_a_first_page_telegram_calls_too_long_at_the_end_keeps_the_second_in_place() -> None:
+    """Cutting the layout again after page 0's final edit was called too long threw page 1
+    away with its message still in the chat: the same text showed twice."""
+    machine = PlanMachine()
+    _two_pages_then_final_edit(machine)
+    machine.write("too_long")
+    machine.teardown()
+
+
+@pytest.mark.parametrize("faults", [("deleted",), ("rejected", "rejected")])
+def test_a_first_page_sent_anew_comes_before_the_pages_after_it(faults: tuple[str, ...]) -> None:
+    """Page 0's message was deleted by the user (or Telegram refused to edit it twice) after
+    page 1 was sent: page 0 was sent anew below page 1, so the answer read out of order."""
+    machine = PlanMachine()
+    _two_pages_then_final_edit(machine)
+    for fault in faults:
+        machine.write(fault)
+    machine.teardown()
+
+
+def test_a_table_widened_by_its_last_row_is_cut_and_every_page_moves_on() -> None:
+    """One table (no blank line ends it) whose last row pads every row to 100 columns: the
+    cut shrank to a single character, then to nothing past an escape it reopened, and the
+    layout appended empty pages for ever (CI hung on it)."""
+    text = "0000" + "0000\n| a | b |\n|---|---|\n| 1 | 2 |\n" * 20 + "0" * 100
+    machine = PlanMachine()
+    machine.start(drafts=False, plain=False, reasoning=False)
+    machine.text(text)
+    machine.teardown()
+    assert len(machine.plan.pages) <= 4
