@@ -131,6 +131,23 @@ async def model(
     await message.answer(text, reply_markup=keyboard)
 
 
+async def _tap_allowed(
+    callback: CallbackQuery, bot: Bot, settings: Settings, lang: str, admins_only: str
+) -> Message | None:
+    """The keyboard's message, if this tap may switch the chat: a stranger's tap is only
+    acknowledged, and in groups a member who is not an admin is told (`admins_only`)."""
+    message = callback.message
+    if not isinstance(message, Message) or not _allowed(callback, message, settings):
+        await callback.answer()
+        return None
+    if message.chat.type != ChatType.PRIVATE and not await is_admin(
+        bot, message.chat.id, callback.from_user.id
+    ):
+        await callback.answer(texts.t(lang, admins_only), show_alert=True)
+        return None
+    return message
+
+
 async def model_tapped(
     callback: CallbackQuery,
     bot: Bot,
@@ -140,15 +157,9 @@ async def model_tapped(
     attempt: Attempt,
 ) -> None:
     """A tap on a /model button: switch, and the keyboard's message says what was chosen."""
-    message = callback.message
     lang = texts.pick_language(callback.from_user.language_code)
-    if not isinstance(message, Message) or not _allowed(callback, message, settings):
-        await callback.answer()
-        return
-    if message.chat.type != ChatType.PRIVATE and not await is_admin(
-        bot, message.chat.id, callback.from_user.id
-    ):
-        await callback.answer(texts.t(lang, "model_admins_only"), show_alert=True)
+    message = await _tap_allowed(callback, bot, settings, lang, "model_admins_only")
+    if message is None:
         return
     key = chat_key(message)
     offered = await catalog.catalog()
@@ -201,15 +212,9 @@ async def mode(
 async def mode_tapped(
     callback: CallbackQuery, bot: Bot, choices: ChatChoices, settings: Settings, attempt: Attempt
 ) -> None:
-    message = callback.message
     lang = texts.pick_language(callback.from_user.language_code)
-    if not isinstance(message, Message) or not _allowed(callback, message, settings):
-        await callback.answer()
-        return
-    if message.chat.type != ChatType.PRIVATE and not await is_admin(
-        bot, message.chat.id, callback.from_user.id
-    ):
-        await callback.answer(texts.t(lang, "mode_admins_only"), show_alert=True)
+    message = await _tap_allowed(callback, bot, settings, lang, "mode_admins_only")
+    if message is None:
         return
     key = chat_key(message)
     name = from_callback(callback.data)
