@@ -287,8 +287,10 @@ class AnswerPlan:
     _limits: dict[int, int] = field(default_factory=dict)
     _open: tuple[str, Rendered] | None = None
     _version: int = 0
-    _spare: list[int] = field(default_factory=list)  # ids of `replaces` no page took yet
-    _spare_shown: dict[int, Rendered] = field(default_factory=dict)  # what a spare shows, if known
+    _spare: list[int] = field(default_factory=list)
+    """Message ids no page took yet: of `replaces`, or of pages cut again (`_shrink`)."""
+    _spare_shown: dict[int, Rendered] = field(default_factory=dict)
+    """What a spare message shows, where the plan knows it (so no edit repeats it)."""
     sweeps: list[int] = field(default_factory=list)
     """Message ids that may hold a copy of a page thrown away (`thinking_closed`) whose
     sendMessage response was lost: each is probed, and a copy found is deleted."""
@@ -689,10 +691,11 @@ class AnswerPlan:
         later = self.pages[index + 1 :]
         for p in later:
             self._sweep_lost(p)
-        self._spare[:0] = [p.message_id for p in later if p.message_id is not None]
-        self._spare_shown.update(
-            (p.message_id, p.shown) for p in later if p.message_id is not None and p.shown
-        )
+        for p in reversed(later):
+            if p.message_id is not None:
+                self._spare.insert(0, p.message_id)
+                if p.shown is not None:
+                    self._spare_shown[p.message_id] = p.shown
         del self.pages[index + 1 :]
         page.markdown, page.body, page.content = None, None, None
         self._open = None
@@ -702,8 +705,8 @@ class AnswerPlan:
     # --- an earlier answer's messages (`replaces`) ---------------------------------------
 
     def _reuse(self, page: _Page) -> _Page:
-        """A new page takes the next message of the answer being replaced, if one is left: it
-        is SENT (a message shows it) with text unknown, so its first write is an edit."""
+        """A new page takes the next spare message, if one is left: it is SENT (a message
+        shows it), with what it shows where known, so its first write is an edit."""
         if self._spare and page.state is PageState.UNSENT and page.message_id is None:
             page.message_id, page.state = self._spare.pop(0), PageState.SENT
             page.shown = self._spare_shown.pop(page.message_id, None)
