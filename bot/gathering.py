@@ -7,7 +7,8 @@ that started a batch answers it once the batch is complete.
         ...  # answer `messages` (one, or an album's parts, or a paste's parts) as one question
 
 Every part's handler calls `lined_up()` at once, so the chat's next update (the album's next
-photo, the paste's next part) may start while this one waits; and every part's handler
+photo, the paste's next part) may start while this one waits (but not a question complete as
+it came, a short text: it is lined up later, by the chat's line); and every part's handler
 returns only once the whole question was answered, so with replicas an update is acknowledged
 only then, and a replica that dies mid-question leaves all its parts to be taken over.
 
@@ -106,7 +107,11 @@ class Gathering:
         for closed in placed.closed:
             self._wake(closed)
         waits.changed.set()  # a part came: the leader's deadline moved
-        lined_up()
+        if not (placed.leader and batch.closed):
+            lined_up()  # more parts may come: let the chat's next update be offered
+        # A question complete as it came (a short text) takes its place in the chat's line
+        # later, where the answer is queued: lined up here, the chat's next update could
+        # overtake it on the way there (a replica's round trips to Redis), reordering answers.
         if not placed.leader:
             await waits.done.wait()
             yield None

@@ -56,3 +56,17 @@ async def test_a_short_text_is_answered_at_once() -> None:
     async with asyncio.timeout(1):
         async with gathering.gather(message(1, text="hi"), chat=(1, None), user=1) as parts:
             assert parts is not None and parts[0].text == "hi"
+
+
+async def test_a_short_text_is_not_lined_up_by_the_gathering() -> None:
+    """Nothing can join a short text, so the chat's next update must wait until the chat's
+    line takes it (lined up there): let go here, the next update could overtake it on its
+    way (with replicas, a round trip to Redis) and be answered first."""
+    gathering = Gathering(quiet=0.05)
+    lined_up: list[int] = []
+    short = message(1, text="hello")
+    async with gathering.gather(
+        short, chat=(1, None), user=1, lined_up=lambda: lined_up.append(1)
+    ) as parts:
+        assert parts is not None and [p.message_id for p in parts] == [1]
+    assert lined_up == []
