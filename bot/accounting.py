@@ -54,15 +54,11 @@ class Choice:
     temperature: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AsksForUsage:
-    """A backend asked for a usage report (`stream_usage`: `stream_options.include_usage`)
-    unless its server refused one: a server that rejects the field (an HTTP 4xx naming
-    `stream_options`, before any text) is asked again without it, and from then on never with
-    it (`refused` holds its address; its answers' usage is then estimated)."""
+class _Wraps:
+    """A backend wrapper: it is named and addressed as the backend it wraps (`inner`)."""
 
-    inner: Backend
-    refused: set[str]
+    __slots__ = ()
+    inner: Backend | AsksForUsage
 
     @property
     def name(self) -> str:
@@ -71,6 +67,17 @@ class AsksForUsage:
     @property
     def address(self) -> str:
         return self.inner.address
+
+
+@dataclass(frozen=True, slots=True)
+class AsksForUsage(_Wraps):
+    """A backend asked for a usage report (`stream_usage`: `stream_options.include_usage`)
+    unless its server refused one: a server that rejects the field (an HTTP 4xx naming
+    `stream_options`, before any text) is asked again without it, and from then on never with
+    it (`refused` holds its address; its answers' usage is then estimated)."""
+
+    inner: Backend
+    refused: set[str]
 
     async def stream(self, messages: Messages) -> AsyncResult:
         if self.inner.options.get("stream_usage") and self.address not in self.refused:
@@ -101,20 +108,12 @@ class AsksForUsage:
 
 
 @dataclass(frozen=True, slots=True)
-class Counted:
+class Counted(_Wraps):
     """One backend whose every request is counted by outcome (`bot_backend_requests_total`):
     a failover chain makes one request per attempt, so each attempt is counted."""
 
     inner: Backend | AsksForUsage
     metrics: Metrics
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def address(self) -> str:
-        return self.inner.address
 
     async def stream(self, messages: Messages) -> AsyncResult:
         error: BaseException | None = None
