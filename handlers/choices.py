@@ -34,6 +34,7 @@ from bot.personas import CALLBACK_PREFIX, Persona, find, from_callback
 from bot.seams import Attempt, ChatKey
 from bot.usage import Figures, UsageLedger
 from handlers.context import chat_key, is_group, language, reply_target, sender_key
+from handlers.filters import InLoop
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +311,7 @@ def create_router() -> Router:
     router.message.register(stats, Command("stats"))
     router.callback_query.register(
         model_tapped,
-        F.data.startswith(MODEL_PREFIX) | F.data.startswith(MODEL_HASH_PREFIX),
+        InLoop(F.data.startswith(MODEL_PREFIX) | F.data.startswith(MODEL_HASH_PREFIX)),
     )
-    router.callback_query.register(mode_tapped, F.data.startswith(CALLBACK_PREFIX))
+    router.callback_query.register(mode_tapped, InLoop(F.data.startswith(CALLBACK_PREFIX)))
     return router

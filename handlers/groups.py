@@ -20,7 +20,7 @@ from bot.pictures import picture_file
 from bot.seams import Attempt, QuestionLimit
 from handlers.asking import PASTE_JOIN, ask, gather, main_part
 from handlers.context import chat_key, reply_target, sender_key
-from handlers.filters import AddressedToBot, strip_mentions
+from handlers.filters import AddressedToBot, InLoop, strip_mentions
 
 
 class ContinuesPaste(Filter):
@@ -83,9 +83,9 @@ async def question(
 def create_router() -> Router:
     """A fresh router (a router attaches to one Dispatcher only)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
+    router.message.filter(InLoop(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})))
     router.message.register(question, AddressedToBot())
     # Every part of an album meets the others, addressed or not; and a paste's next part.
-    router.message.register(question, F.media_group_id)
+    router.message.register(question, InLoop(F.media_group_id))
     router.message.register(question, ContinuesPaste())
     return router

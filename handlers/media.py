@@ -34,7 +34,7 @@ from bot.seams import Attempt, QuestionLimit
 from handlers.access import refusal
 from handlers.asking import compose_turn, gather, joined_text, main_part
 from handlers.context import chat_key, message_text, reply_target
-from handlers.filters import AddressedToBot
+from handlers.filters import AddressedToBot, InLoop
 
 GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 
@@ -151,10 +151,10 @@ def create_router() -> Router:
     """A fresh router (a router attaches to one Dispatcher only); before the private chats'
     catch-all, so a voice note is never told "text only"."""
     router = Router(name=__name__)
-    private = F.chat.type == ChatType.PRIVATE
-    group = F.chat.type.in_(GROUPS)
-    has_speech = F.func(spoken_file)
-    has_document = F.func(document_file)
+    private = InLoop(F.chat.type == ChatType.PRIVATE)
+    group = InLoop(F.chat.type.in_(GROUPS))
+    has_speech = InLoop(F.func(spoken_file))
+    has_document = InLoop(F.func(document_file))
     router.message.register(spoken, private, has_speech)
     router.message.register(spoken, group, has_speech, AddressedToBot(media=True))
     router.message.register(document, private, has_document)

@@ -15,6 +15,7 @@ from bot.gathering import Gathering
 from bot.seams import Attempt, QuestionLimit
 from handlers.asking import ask, gather, joined_text
 from handlers.context import language, reply_target
+from handlers.filters import InLoop
 
 
 async def question(
@@ -49,7 +50,8 @@ async def not_text(message: Message, delivery: Delivery) -> None:
 def create_router() -> Router:
     """A fresh router (a router attaches to one Dispatcher only)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.message.register(question, F.text | F.photo | F.document.mime_type.startswith("image/"))
+    router.message.filter(InLoop(F.chat.type == ChatType.PRIVATE))
+    asks = F.text | F.photo | F.document.mime_type.startswith("image/")
+    router.message.register(question, InLoop(asks))
     router.message.register(not_text)
     return router

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+from aiogram import Router
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.dispatcher.event.handler import CallableObject
 from aiogram.types import Chat, Message, Update, User
 
 from bot.app import application
@@ -108,3 +110,29 @@ async def test_updates_from_many_chats_leave_no_record_per_chat_behind() -> None
             await dispatcher.feed_update(bot, update)
         storage = dispatcher.storage
         assert not getattr(storage, "storage", {}), "a record per chat is kept"
+
+
+def _callables(router: Router) -> list[tuple[str, CallableObject]]:
+    """Every handler and filter of `router` and its sub-routers, with where it is."""
+    found: list[tuple[str, CallableObject]] = []
+    for name, observer in router.observers.items():
+        where = f"{router.name}.{name}"
+        own = getattr(observer, "_handler", None)  # holds the router-level filters only
+        found += [(where, item) for item in (own.filters or [] if own else [])]
+        for handler in observer.handlers:
+            found.append((where, handler))
+            found += [(where, item) for item in getattr(handler, "filters", None) or []]
+    for sub in router.sub_routers:
+        found += _callables(sub)
+    return found
+
+
+async def test_no_handler_or_filter_runs_in_a_worker_thread() -> None:
+    """aiogram hands a callback that is not a coroutine (a plain function, a bare `F.…`
+    filter) to `asyncio.to_thread` on every update it meets; under load those hand-offs cost
+    more CPU than the answers. Every one must be awaitable (`InLoop` for magic filters)."""
+    async with application(settings()) as (_, dispatcher):
+        found = _callables(dispatcher)
+        assert len(found) > 20  # the walk reaches the routers
+        threaded = [f"{where}: {item.callback!r}" for where, item in found if not item.awaitable]
+        assert threaded == []
