@@ -271,13 +271,14 @@ def _entity(
 
 def _for_walker(source: Source) -> tuple[Event, ...]:
     """The parser's events as telegramify-markdown's walker should see them: bare URLs as
-    links, maths as code, task boxes that differ, `||spoilers||`."""
+    links, maths as code, task boxes that differ, `||spoilers||`, empty links' addresses."""
     if not (
         source.placeholders
         or source.in_place
         or source.maths
         or source.tasks
         or "||" in source.text
+        or "[](" in source.text
     ):
         return source.events
     return _Rewrite(source).events()
@@ -287,6 +288,14 @@ _SPOILER = re.compile(r"\|\|(?=[^\s|])(.+?)(?<=\S)\|\|", re.DOTALL)
 """`||hidden||`: Telegram's spoiler. The bars must hug the text, so `a || b || c` stays."""
 _BREAKS = ("SoftBreak", "HardBreak")
 _INLINE_ENDS = ("Emphasis", "Strong", "Strikethrough", "Link", "Image")
+
+
+def _ends_link(events: tuple[Event, ...], index: int) -> bool:
+    """Whether the event at `index` ends a link (right after its start: no text)."""
+    if index >= len(events):
+        return False
+    event = events[index][0]
+    return event.__class__ is dict and event.get("End") == "Link"
 
 
 class _Rewrite:
@@ -361,6 +370,11 @@ class _Rewrite:
                         continue
                 self.in_cell, self.inline_only = cells > 0, cells + headings > 0
                 self._inline(item)
+                if tag.__class__ is dict and "Link" in tag and _ends_link(events, index):
+                    # `[](url)`: Telegram shows no link without text, and the reader would
+                    # lose the address: it becomes the link's text, as a bare URL's is.
+                    address = tag["Link"]["dest_url"] or self._source_of(item[1])
+                    self.out.append(({"Text": address}, item[1]))
             elif "End" in event:
                 tag = event["End"]
                 if tag.__class__ is dict:
@@ -388,6 +402,10 @@ class _Rewrite:
             else:
                 self._inline(item)
         return tuple(out)
+
+    def _source_of(self, span: Any) -> str:
+        """The Markdown an event was parsed from, as written (spans count UTF-8 bytes)."""
+        return self.source.text.encode()[span["start"] : span["end"]].decode()
 
     def _inline(self, item: Event) -> None:
         """Append inline content, first ending the line of a display formula before it."""

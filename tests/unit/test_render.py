@@ -90,6 +90,16 @@ def test_a_link_telegram_would_refuse_loses_only_its_link() -> None:
     ]
 
 
+def test_a_link_without_text_shows_its_address() -> None:
+    """Telegram shows no link of zero length: `[](url)` would vanish with its address."""
+    shown = render("see [](https://example.com/x), and [](./relative) too; []() and [ok](b.io)")
+    assert shown.text == "see https://example.com/x, and ./relative too; []() and ok"
+    assert [(e.type, e.url) for e in shown.entities] == [
+        ("text_link", "https://example.com/x"),
+        ("text_link", "b.io"),
+    ]
+
+
 @pytest.mark.parametrize(
     "url",
     [
