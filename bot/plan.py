@@ -172,6 +172,7 @@ def _transitions() -> dict[PageState, dict[PageEvent, PageState]]:
             E.LAST_COPY_FOUND: S.SENT,
             E.NO_COPY: S.PROBING,
             E.PROBES_DONE: S.SENT,
+            E.MESSAGE_GONE: S.UNSENT,  # an earlier page was sent anew: sent again after it
             E.REFORMED: S.PROBING,
             E.RETRY: S.PROBING,
         },
@@ -586,7 +587,12 @@ class AnswerPlan:
         """Page `index` is sent anew, so it would land below the pages after it: their
         messages are deleted and they are sent again after it, keeping the answer in order."""
         for later in self.pages[index + 1 :]:
-            if later.state is PageState.SENT and later.message_id is not None:
+            if later.lost_sends:
+                # A copy a lost send left would sit above the page sent anew: it is looked
+                # for to be deleted, never to be kept as the page.
+                self._sweep_lost(later)
+                later.lost_sends, later.copies_found, later.after_id = 0, 0, None
+            if later.state in (PageState.SENT, PageState.PROBING) and later.message_id:
                 self.doomed.append(later.message_id)
                 later.message_id, later.shown = None, None
                 self._move(later, PageEvent.MESSAGE_GONE)

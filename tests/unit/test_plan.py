@@ -214,6 +214,31 @@ def test_a_lost_send_is_found_and_its_later_copy_deleted() -> None:
     assert chat.shown() == ["Answer", "a user's message"], "two copies of the page"
 
 
+def test_a_lost_copy_of_a_later_page_never_stands_above_the_first_page_sent_anew() -> None:
+    """Page 1's send landed but its response was lost; then the user deleted page 0. Page 0
+    goes again, below that copy: the copy is deleted and page 1 goes again after page 0,
+    not kept above it (the state machine found it)."""
+    plan = AnswerPlan(after_id=100)
+    plan.tool_started("call_0", "lookup()")
+    plan.tool_ended("call_0", "done")  # the tool record above page 0 is edited at the end
+    plan.add_text(LONG)
+    chat = Chat()
+    first = plan.next_write(0.0)
+    assert first is not None and first.op is Op.SEND and first.page == 0
+    chat.apply(plan, first, 0.0)
+    second = plan.next_write(0.0)
+    assert second is not None and second.op is Op.SEND and second.page == 1
+    chat.next_id += 1
+    chat.messages[chat.next_id] = second.content  # type: ignore[assignment]  # it landed...
+    plan.failed(second, 0.0, Fault.TRANSIENT)  # ...but the response was lost
+    chat.deleted.add(101)  # the user deleted page 0
+    plan.end(Ending.COMPLETE)
+    run(plan, chat, now=10.0)
+    assert plan.finished
+    assert chat.shown() == plan.page_texts(), "pages out of order, or one shown twice"
+    assert LONG.split()[-1] in chat.shown()[-1]
+
+
 def test_transient_failures_back_off_reset_on_success_and_give_up_at_last() -> None:
     plan = AnswerPlan()
     plan.add_text("x")
