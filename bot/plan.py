@@ -56,6 +56,9 @@ DRAFTS_PER_ANSWER = 1000
 """Draft ids an answer may use (one per page): answer n uses n*1000+1 ... n*1000+1000."""
 _WINDOW = 3
 """Render at most this many page limits of an over-long open page to decide where to cut."""
+_GROWTH = 3
+"""UTF-16 units one character of Markdown may become when rendered, tables aside (an astral
+character is 2; a thematic break's 3 characters become 8)."""
 _SWEEP = visible("…")
 """The text a probe for a copy of a page thrown away edits in (the copy is deleted next)."""
 
@@ -208,6 +211,17 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class _Fit:
+    """The open page fitted at the last layout, `room` units under its limit, when the text
+    was `text_length` characters long; `limit_key` names what its limit depended on."""
+
+    pages: int
+    text_length: int
+    room: int
+    limit_key: tuple[int | None, bool, bool, bool]
+
+
+@dataclass(frozen=True, slots=True)
 class Write:
     """One Telegram call to make. `page` indexes the plan's pages of `generation` (a layout
     that was thrown away, when earlier text turned out to be thoughts, has an older one)."""
@@ -287,6 +301,7 @@ class AnswerPlan:
     _notice: str | None = None
     _limits: dict[int, int] = field(default_factory=dict)
     _open: tuple[str, Rendered] | None = None
+    _fit: _Fit | None = None
     _version: int = 0
     _spare: list[int] = field(default_factory=list)
     """Message ids no page took yet: of `replaces`, or of pages cut again (`_shrink`)."""
@@ -417,7 +432,8 @@ class AnswerPlan:
         """For the write budget, asked at grant time: finals and continuations first."""
         if self.ended or self.doomed or self.sweeps:
             return Priority.FINAL
-        self._layout()
+        if self._may_have_outgrown():
+            self._layout()
         if len(self.pages) > 1:
             if any(not self._page_done(index) for index in range(len(self.pages) - 1)):
                 return Priority.FINAL  # a finished page still shows less than its text
@@ -726,6 +742,30 @@ class AnswerPlan:
 
     # --- layout (a memo of where the text is cut into pages) ---------------------------
 
+    def _may_have_outgrown(self) -> bool:
+        """Whether the text that came since the last layout may overflow the open page.
+
+        The budget asks every waiting answer's priority at every grant (30 a second, up to
+        thousands of waiters), and a layout renders the whole open page: this check costs
+        nothing. A table that one wide row pads past the limit escapes it, and then one write
+        is ranked an edit instead of a continuation; `next_write` always lays out exactly."""
+        fit = self._fit
+        if fit is None or fit.pages != len(self.pages) or fit.limit_key != self._limit_key():
+            return True
+        grown = len(self.text) - fit.text_length
+        return grown < 0 or grown * _GROWTH > fit.room
+
+    def _limit_key(self) -> tuple[int | None, bool, bool, bool]:
+        """What the open page's limit depends on besides the text (see `_body_limit`)."""
+        index = len(self.pages) - 1
+        first = index == 0
+        return (
+            self._limits.get(index),
+            first and bool(self.reasoning),
+            first and self.header is not None,
+            first and bool(self.tools),
+        )
+
     def _layout(self) -> None:
         """Cut the open page while it renders longer than its limit."""
         while True:
@@ -733,7 +773,9 @@ class AnswerPlan:
             page = self.pages[index]
             markdown = page.reopen + self.text[page.start :]
             limit = self._body_limit(index)
-            if not self._overflows(markdown, limit):
+            room = self._room(markdown, limit)
+            if room is not None:
+                self._fit = _Fit(len(self.pages), len(self.text), room, self._limit_key())
                 return
             cut = cut_page(markdown, limit, plain=self.plain)
             page.markdown, page.content = cut.head, None
@@ -745,15 +787,18 @@ class AnswerPlan:
                 page.markdown, start = cut.head, page.start + 1
             self.pages.append(self._reuse(_Page(start=start, reopen=cut.reopen)))
 
-    def _overflows(self, markdown: str, limit: int) -> bool:
+    def _room(self, markdown: str, limit: int) -> int | None:
+        """UTF-16 units the open page's `markdown` leaves under `limit`; None if it overflows."""
         # No shortcut on the markdown's own length: rendering may more than double it (a
         # table pads every cell to its column's widest, a thematic break becomes a line).
         window = markdown[: limit * _WINDOW]
         if len(window) == len(markdown):
-            return self._render_open(markdown).size > limit
-        if self._render(window).size > limit:
-            return True
-        return self._render(markdown).size > limit
+            size = self._render_open(markdown).size
+        elif self._render(window).size > limit:
+            return None
+        else:
+            size = self._render(markdown).size
+        return limit - size if size <= limit else None
 
     def _render_open(self, markdown: str) -> Rendered:
         """The open page's markdown rendered, memoised per text (`_body` shares the memo)."""

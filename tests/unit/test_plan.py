@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
+
 from bot import plan as plan_module
 from bot import texts
 from bot.plan import AnswerPlan, Ending, Fault, Op, Write
@@ -147,6 +149,32 @@ def test_priority_finals_then_firsts_then_edits() -> None:
     other = AnswerPlan()
     other.end(Ending.COMPLETE)
     assert other.priority() == Priority.FINAL
+
+
+def test_priority_renders_nothing_while_the_text_cannot_have_outgrown_its_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The budget asks every waiting answer's priority at every grant (thousands of times a
+    second under load): a chunk that cannot fill the page must not re-render it."""
+    renders = 0
+    real = render
+
+    def counted(markdown: str, **options: bool) -> Rendered:
+        nonlocal renders
+        renders += 1
+        return real(markdown, **options)
+
+    monkeypatch.setattr(plan_module, "render", counted)
+    plan = AnswerPlan()
+    plan.add_text("Hello")
+    run(plan, Chat())
+    before = renders
+    for _ in range(300):
+        plan.add_text(" word")
+        assert plan.priority() == Priority.EDIT
+    assert renders - before <= 3
+    plan.add_text(LONG)
+    assert plan.priority() == Priority.FINAL  # now it may have: laid out, a continuation
 
 
 def test_not_modified_means_it_already_shows_that() -> None:
