@@ -14,6 +14,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.app import application, backend_session, build_backends
+from bot.collector import settle_after_start
 from bot.config import Settings
 from bot.probe import describe as describe_backends
 from bot.probe import probe_all
@@ -52,6 +53,7 @@ async def start_up(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None
         "getMe", bot.me, settings.api_base, hint="check TELEGRAM_API_URL and BOT_TOKEN"
     )
     log.info("Bot API: @%s at %s", me.username, settings.api_base)
+    settle_after_start()
 
 
 async def _probe_backends(settings: Settings) -> None:
