@@ -213,12 +213,11 @@ class Note:
 @dataclass(frozen=True, slots=True)
 class _Fit:
     """The open page fitted at the last layout, `room` units under its limit, when the text
-    was `text_length` characters long; `limit_key` names what its limit depended on."""
+    was `text_length` characters long."""
 
     pages: int
     text_length: int
     room: int
-    limit_key: tuple[int | None, bool, bool, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +296,7 @@ class AnswerPlan:
     tools: ToolRecord = field(default_factory=ToolRecord)
     """The model's tool calls, shown above the answer (never part of its text)."""
     _parts: list[str] = field(default_factory=list)
+    _length: int = 0  # len(self.text), kept without joining the parts
     _notes: list[str] = field(default_factory=list)
     _notice: str | None = None
     _limits: dict[int, int] = field(default_factory=dict)
@@ -321,6 +321,7 @@ class AnswerPlan:
         """A chunk of the answer arrived (dropped once the stream ended: stopped answers)."""
         if text and self.state is AnswerState.STREAMING:
             self._parts.append(text)
+            self._length += len(text)
             self._version += 1
 
     def add_reasoning(self, text: str) -> None:
@@ -328,6 +329,7 @@ class AnswerPlan:
         if text and self.state is AnswerState.STREAMING:
             self.reasoning += text
             self._version += 1
+            self._fit = None  # thoughts take room from the first page
 
     def add_note(self, text: str) -> None:
         """A note of our own for under the answer (shown once the answer ends)."""
@@ -338,11 +340,13 @@ class AnswerPlan:
         """The model called a tool (`preview`: the call on one short line); shown at once."""
         if self.state is AnswerState.STREAMING:
             self.tools.started(call_id, preview)
+            self._fit = None  # the tool record takes room from the first page
 
     def tool_ended(self, call_id: str, outcome: str, detail: str = "") -> None:
         """A tool call ended: `outcome` is one of bot.tools.events.Outcome's values."""
         if self.state is AnswerState.STREAMING:
             self.tools.ended(call_id, outcome, detail)
+            self._fit = None
 
     def tools_cut_short(self, rounds: int) -> None:
         """The model wanted more than `rounds` rounds of calls: a note says it was stopped."""
@@ -355,6 +359,7 @@ class AnswerPlan:
             return
         self.reasoning += self.text
         self._parts.clear()
+        self._length = 0
         for page in self.pages[1:]:
             if page.message_id is not None:
                 self.doomed.append(page.message_id)
@@ -364,7 +369,7 @@ class AnswerPlan:
         first.markdown, first.body, first.content = None, None, None
         del self.pages[1:]
         self._limits = {k: v for k, v in self._limits.items() if k == 0}
-        self._open = None
+        self._open = self._fit = None
         self.generation += 1
         self._version += 1
 
@@ -426,7 +431,8 @@ class AnswerPlan:
     @property
     def visible(self) -> bool:
         """Something of the answer is on screen (a message or a draft)."""
-        return any(page.shown is not None for page in self.pages)
+        # Page 0 first, without a generator: asked at every grant (see `priority`).
+        return self.pages[0].shown is not None or any(p.shown is not None for p in self.pages)
 
     def priority(self) -> int:
         """For the write budget, asked at grant time: finals and continuations first."""
@@ -704,6 +710,7 @@ class AnswerPlan:
         page = self.pages[index]
         limit = self._limits.get(index, MESSAGE_LIMIT)
         self._limits[index] = max(MIN_PAGE, min(limit - 64, int(self._content(index).size * 0.9)))
+        self._fit = None
         if page.markdown is None and not self.ended:
             return  # the open page is cut by _layout with the new limit
         # Reopen the layout from this page. Later pages may have messages already (this page
@@ -749,22 +756,11 @@ class AnswerPlan:
         thousands of waiters), and a layout renders the whole open page: this check costs
         nothing. A table that one wide row pads past the limit escapes it, and then one write
         is ranked an edit instead of a continuation; `next_write` always lays out exactly."""
-        fit = self._fit
-        if fit is None or fit.pages != len(self.pages) or fit.limit_key != self._limit_key():
+        fit = self._fit  # forgotten by the events that change a page's limit
+        if fit is None or fit.pages != len(self.pages):
             return True
-        grown = len(self.text) - fit.text_length
+        grown = self._length - fit.text_length
         return grown < 0 or grown * _GROWTH > fit.room
-
-    def _limit_key(self) -> tuple[int | None, bool, bool, bool]:
-        """What the open page's limit depends on besides the text (see `_body_limit`)."""
-        index = len(self.pages) - 1
-        first = index == 0
-        return (
-            self._limits.get(index),
-            first and bool(self.reasoning),
-            first and self.header is not None,
-            first and bool(self.tools),
-        )
 
     def _layout(self) -> None:
         """Cut the open page while it renders longer than its limit."""
@@ -775,7 +771,7 @@ class AnswerPlan:
             limit = self._body_limit(index)
             room = self._room(markdown, limit)
             if room is not None:
-                self._fit = _Fit(len(self.pages), len(self.text), room, self._limit_key())
+                self._fit = _Fit(len(self.pages), self._length, room)
                 return
             cut = cut_page(markdown, limit, plain=self.plain)
             page.markdown, page.content = cut.head, None
