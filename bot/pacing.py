@@ -209,6 +209,8 @@ class WriteBudget:
             earliest = float("inf")
             for waiter in self._waiters:
                 priority = waiter.priority()
+                if best is not None and (priority, 0) >= best_key[:2]:
+                    continue  # waiters are in arrival order: this one cannot beat the best
                 ready = self._ready_at(waiter.chat_id, priority, now)
                 if ready > now:
                     earliest = min(earliest, ready)
