@@ -62,6 +62,8 @@ class Result:
     edits_before_last_first: int
     all_final_after: float
     budget_minimum: float
+    last_stream_end: float
+    bound_after_ends: float
     cpu_ms_per_answer: float
     peak_rss_mb: float
 
@@ -178,6 +180,7 @@ def measure(
         tag = str(request.json["message"]).split()[-1]
         chunk_times[int(tag[1:])] = request.chunk_times
     firsts, finals, ends, first_ats = [], [], [], []
+    stream_ends = sorted(times[-1] - started for times in chunk_times.values() if times)
     writes = 0
     for chat, text in expected.items():
         calls = by_chat.get(chat, [])
@@ -215,25 +218,38 @@ def measure(
         altered=altered,
         edits_before_last_first=edits_early,
         all_final_after=(max(ends) - started) if ends else float("nan"),
-        budget_minimum=2 * n / 30,
+        budget_minimum=n / 30,
+        last_stream_end=stream_ends[-1] if stream_ends else float("nan"),
+        bound_after_ends=bound_after(stream_ends, rate=30.0),
         cpu_ms_per_answer=cpu * 1000 / n,
         peak_rss_mb=rss,
     )
+
+
+def bound_after(stream_ends: list[float], rate: float) -> float:
+    """The earliest moment every final could be on screen: one write per answer, none before
+    its answer ended, `rate` writes a second for the whole bot. With the answers ending at
+    e_1 <= ... <= e_n, the last n - k + 1 finals cannot start before e_k: the bound is the
+    largest e_k + (n - k + 1) / rate."""
+    n = len(stream_ends)
+    return max((end + (n - k) / rate for k, end in enumerate(stream_ends)), default=float("nan"))
 
 
 def table(results: list[Result]) -> str:
     head = (
         "| chats | kind | first text p50 / p95 (ms) | final text p50 / p95 (ms) | writes/answer "
         "| 429s | retry_after violations | altered | edits before last first "
-        "| all final (s) | budget min, 2 writes/answer (s) | CPU ms/answer | peak RSS (MB) |"
+        "| all final (s) | n/30 bound (s) | last answer ended (s) | bound after the ends (s) "
+        "| CPU ms/answer | peak RSS (MB) |"
     )
-    rows = [head, "|" + "---|" * 13]
+    rows = [head, "|" + "---|" * 15]
     for r in results:
         rows.append(
             f"| {r.chats} | {r.kind} | {r.first_p50:.1f} / {r.first_p95:.1f} "
             f"| {r.final_p50:.1f} / {r.final_p95:.1f} | {r.writes_per_answer:.2f} | {r.too_many} "
             f"| {r.violations} | {r.altered} | {r.edits_before_last_first} "
-            f"| {r.all_final_after:.1f} | {r.budget_minimum:.1f} | {r.cpu_ms_per_answer:.1f} "
+            f"| {r.all_final_after:.1f} | {r.budget_minimum:.1f} | {r.last_stream_end:.1f} "
+            f"| {r.bound_after_ends:.1f} | {r.cpu_ms_per_answer:.1f} "
             f"| {r.peak_rss_mb:.0f} |"
         )
     return "\n".join(rows)
