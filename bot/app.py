@@ -49,6 +49,7 @@ from bot.updates import DropRepeatedUpdates, RecentUpdates
 from bot.usage import Limits, MemoryUsageLedger, RedisUsageLedger, UsageLedger
 from handlers import get_routers
 from handlers.access import AccessMiddleware
+from handlers.asking import Asking
 from handlers.language import ForcedLanguage
 
 if TYPE_CHECKING:
@@ -172,6 +173,7 @@ def build_dispatcher(
         delivery=delivery,
         history=history,
         conversations=conversations,
+        asking=Asking(bot, conversations, delivery, limiter, settings),
         gathering=Gathering(),  # albums and split pastes, one question each (in-process)
         limiter=limiter,
         transcriber=build_transcriber(settings, session),  # voice notes: handlers/media.py

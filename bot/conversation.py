@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -46,6 +46,20 @@ class Question:
     pictures: Sequence[Picture] = field(default_factory=tuple)
     note: str | None = None
     heard: str | None = None
+    replied: Callable[[tuple[int, ...]], str | None] | None = None
+    """What the message replies to, as quoted lines for above `turn`. Asked only when the
+    question's turn in the chat has come, with the ids of the bot's newest answer then: a
+    reply to that answer needs no quote (the model has it), and while the question waited
+    that answer may have been the one still being written."""
+
+    def placed(self, newest: tuple[int, ...]) -> Question:
+        """The question with what it replies to above its turn, `newest` being the message
+        ids of the chat's newest answer now."""
+        if self.replied is None:
+            return self
+        context = self.replied(newest)
+        turn = self.turn if context is None else f"{context}\n{self.turn}"
+        return replace(self, turn=turn, replied=None)
 
 
 class Conversations:
@@ -94,6 +108,7 @@ class Conversations:
             if await self._refused(target):
                 return None
             epoch = chat.epoch
+            question = question.placed(chat.last_answer)
             report = await self._stream(key, target, question, attempt)
             if chat.epoch == epoch:
                 self._remember(key, question.turn, report, target.asked)
@@ -128,6 +143,7 @@ class Conversations:
                 self.history.drop_last_exchange(key)
             else:
                 chat.unanswered = None
+            question = question.placed(chat.last_answer)
             target = dataclasses.replace(target, replaces=chat.last_answer)
             report = await self._stream(key, target, question, attempt)
             if chat.epoch == epoch:

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Filter
 from aiogram.types import Message, User
 
 from bot import texts
-from bot.config import Settings
-from bot.conversation import Conversations
-from bot.delivery import Delivery
 from bot.gathering import Gathering
 from bot.pictures import picture_file
-from bot.seams import Attempt, QuestionLimit
-from handlers.asking import PASTE_JOIN, ask, gather, main_part
+from bot.seams import Attempt
+from handlers.asking import PASTE_JOIN, Asking, gather, main_part
 from handlers.context import chat_key, reply_target, sender_key
 from handlers.filters import AddressedToBot, InLoop, strip_mentions
 
@@ -48,36 +45,21 @@ def addressed_prompt(parts: Sequence[Message], me: User) -> str | None:
 
 
 async def question(
-    message: Message,
-    conversations: Conversations,
-    delivery: Delivery,
-    bot: Bot,
-    limiter: QuestionLimit,
-    settings: Settings,
-    attempt: Attempt,
-    gathering: Gathering,
+    message: Message, asking: Asking, attempt: Attempt, gathering: Gathering
 ) -> None:
     async with gather(gathering, message, attempt) as parts:
         if parts is None:
             return  # a part of a question another update answers
-        me = await bot.me()
+        me = await asking.bot.me()
         prompt = addressed_prompt(parts, me)
         if prompt is None:
             return  # an album (or a paste's tail alone) not meant for the bot
         if not prompt and not any(picture_file(part) for part in parts):
             target = reply_target(main_part(parts))
-            await delivery.say(target, texts.t(target.lang, "help", username=me.username or "bot"))
+            said = texts.t(target.lang, "help", username=me.username or "bot")
+            await asking.delivery.say(target, said)
             return
-        await ask(
-            parts,
-            prompt,
-            bot=bot,
-            conversations=conversations,
-            delivery=delivery,
-            limiter=limiter,
-            settings=settings,
-            attempt=attempt,
-        )
+        await asking.ask(parts, prompt, attempt)
 
 
 def create_router() -> Router:

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
-from bot.config import Settings
-from bot.conversation import Conversations, Question
-from bot.delivery import Delivery
 from bot.gathering import Gathering
 from bot.inputs.documents import Extracted
 from bot.inputs.errors import InputError
@@ -30,10 +27,9 @@ from bot.media import (
     spoken_file,
     voice_turn,
 )
-from bot.seams import Attempt, QuestionLimit
-from handlers.access import refusal
-from handlers.asking import compose_turn, gather, joined_text, main_part
-from handlers.context import chat_key, message_text, reply_target
+from bot.seams import Attempt
+from handlers.asking import Asking, gather, joined_text, main_part
+from handlers.context import message_text, reply_target
 from handlers.filters import AddressedToBot, InLoop
 
 GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
@@ -41,11 +37,7 @@ GROUPS = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 
 async def spoken(
     message: Message,
-    bot: Bot,
-    conversations: Conversations,
-    delivery: Delivery,
-    limiter: QuestionLimit,
-    settings: Settings,
+    asking: Asking,
     attempt: Attempt,
     transcriber: Transcriber,
     prompt: str | None = None,
@@ -53,32 +45,23 @@ async def spoken(
     """A voice note, audio file, round video or video: its words (then its caption) asked."""
     target = reply_target(message)
     caption = message_text(message)[0] if prompt is None else prompt
-    problem = await refusal(message, caption, limiter, settings)
-    if problem is not None:
-        if problem.text is not None:
-            await delivery.say(target, problem.text)
+    if not await asking.admitted(message, caption, target):
         return
     file = spoken_file(message)
     assert file is not None  # the router's filter
     code = message.from_user.language_code if message.from_user else None
     try:
-        words = await hear(bot, transcriber, file, settings, code)
+        words = await hear(asking.bot, transcriber, file, asking.settings, code)
     except InputError as exc:
-        await delivery.say(target, note(exc, target.lang))
+        await asking.delivery.say(target, note(exc, target.lang))
         return
-    turn = await compose_turn(
-        message, voice_turn(words, caption), bot=bot, conversations=conversations
-    )
-    await conversations.answer(chat_key(message), target, Question(turn, heard=words), attempt)
+    question = await asking.question(message, voice_turn(words, caption), heard=words)
+    await asking.answer(message, target, question, attempt)
 
 
 async def document(
     message: Message,
-    bot: Bot,
-    conversations: Conversations,
-    delivery: Delivery,
-    limiter: QuestionLimit,
-    settings: Settings,
+    asking: Asking,
     attempt: Attempt,
     gathering: Gathering,
     prompt: str | None = None,
@@ -88,35 +71,23 @@ async def document(
     Files sent together (one `media_group_id`, the caption on one of them) are one question
     with a block per file, in a private chat; a group answers only the file addressed to it."""
     if message.media_group_id is None or message.chat.type != ChatType.PRIVATE:
-        await _documents(
-            [message], bot, conversations, delivery, limiter, settings, attempt, prompt
-        )
+        await _documents([message], asking, attempt, prompt)
         return
     async with gather(gathering, message, attempt) as parts:
         if parts is None:
             return  # another file of the same album answers for all of them
         files = [part for part in parts if document_file(part) is not None]
-        await _documents(files, bot, conversations, delivery, limiter, settings, attempt, None)
+        await _documents(files, asking, attempt, None)
 
 
 async def _documents(
-    parts: Sequence[Message],
-    bot: Bot,
-    conversations: Conversations,
-    delivery: Delivery,
-    limiter: QuestionLimit,
-    settings: Settings,
-    attempt: Attempt,
-    prompt: str | None,
+    parts: Sequence[Message], asking: Asking, attempt: Attempt, prompt: str | None
 ) -> None:
     """Read every file; a file that cannot be read gets its note and the others are asked."""
     main = main_part(parts)
     target = reply_target(main)
     caption = joined_text(parts) if prompt is None else prompt
-    problem = await refusal(main, caption, limiter, settings)
-    if problem is not None:
-        if problem.text is not None:
-            await delivery.say(target, problem.text)
+    if not await asking.admitted(main, caption, target):
         return
     code = main.from_user.language_code if main.from_user else None
     files: list[Extracted] = []
@@ -125,11 +96,11 @@ async def _documents(
         file = document_file(part)
         assert file is not None  # the router's filter, or the album's own parts
         try:
-            extracted = await read(bot, file, settings, code)
+            extracted = await read(asking.bot, file, asking.settings, code)
         except InputError as exc:
             said = note(exc, target.lang)
             if len(parts) == 1:
-                await delivery.say(target, said)
+                await asking.delivery.say(target, said)
                 return
             notes.append(f"{file.filename}: {said}")
             continue
@@ -138,13 +109,11 @@ async def _documents(
         if cut is not None:
             notes.append(cut)
     if not files:
-        await delivery.say(target, "\n".join(notes))
+        await asking.delivery.say(target, "\n".join(notes))
         return
-    turn = await compose_turn(
-        main, documents_turn(files, caption), bot=bot, conversations=conversations
-    )
-    question = Question(turn, note="\n".join(notes) or None)
-    await conversations.answer(chat_key(main), target, question, attempt)
+    turn = documents_turn(files, caption)
+    question = await asking.question(main, turn, note="\n".join(notes) or None)
+    await asking.answer(main, target, question, attempt)
 
 
 def create_router() -> Router:

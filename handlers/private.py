@@ -3,44 +3,26 @@ the app split, is one); other messages get a hint."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.types import Message
 
 from bot import texts
-from bot.config import Settings
-from bot.conversation import Conversations
 from bot.delivery import Delivery
 from bot.gathering import Gathering
-from bot.seams import Attempt, QuestionLimit
-from handlers.asking import ask, gather, joined_text
+from bot.seams import Attempt
+from handlers.asking import Asking, gather, joined_text
 from handlers.context import language, reply_target
 from handlers.filters import InLoop
 
 
 async def question(
-    message: Message,
-    bot: Bot,
-    conversations: Conversations,
-    delivery: Delivery,
-    limiter: QuestionLimit,
-    settings: Settings,
-    attempt: Attempt,
-    gathering: Gathering,
+    message: Message, asking: Asking, attempt: Attempt, gathering: Gathering
 ) -> None:
     async with gather(gathering, message, attempt) as parts:
         if parts is None:
             return  # a part of a question another update answers
-        await ask(
-            parts,
-            joined_text(parts),
-            bot=bot,
-            conversations=conversations,
-            delivery=delivery,
-            limiter=limiter,
-            settings=settings,
-            attempt=attempt,
-        )
+        await asking.ask(parts, joined_text(parts), attempt)
 
 
 async def not_text(message: Message, delivery: Delivery) -> None:
