@@ -8,7 +8,6 @@ import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from aiogram import Bot
 from aiogram.types import Message
@@ -80,12 +79,20 @@ class Asking:
             await self.delivery.say(target, problem.text)
         return False
 
-    async def question(self, message: Message, body: str, **fields: Any) -> Question:
+    async def question(
+        self,
+        message: Message,
+        body: str,
+        *,
+        pictures: Sequence[Picture] = (),
+        note: str | None = None,
+        heard: str | None = None,
+    ) -> Question:
         """`message` as a question, `body` its words: with the speaker's name (groups) and
         what it replies to (quoted once its turn comes, see `Question.replied`)."""
         turn = f"{speaker(message)}: {body}" if is_group(message) else body
         replied = functools.partial(replied_context, message, await self.bot.me())
-        return Question(turn, replied=replied, **fields)
+        return Question(turn, pictures, note, heard, replied)
 
     async def answer(
         self, message: Message, target: ReplyTarget, question: Question, attempt: Attempt
