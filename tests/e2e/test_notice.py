@@ -63,3 +63,18 @@ async def test_in_a_group_a_reply_to_another_member_without_a_mention_is_not_for
         telegram.add_message(GROUP, text, first_name="Bob", user_id=8, entities=mention(text))
         await telegram.wait_for(lambda: len(telegram.visible_texts(GROUP)) == 1)
     assert [r.json["message"] for r in cromicle.requests] == ["Bob: ping"]
+
+
+async def test_retry_counts_against_the_question_limit(
+    telegram: FakeTelegram, cromicle: FakeCromicle, bot: BotFactory
+) -> None:
+    """/retry asks the model again: a user past the limit is told so, and nothing is asked."""
+    async with bot(rate_limit_per_minute=1):
+        telegram.add_message(5, "one")
+        await telegram.wait_for(lambda: telegram.visible_texts(5) == [echo_answer("one")])
+        telegram.add_message(
+            5, "/retry", entities=[{"type": "bot_command", "offset": 0, "length": 6}]
+        )
+        await telegram.wait_for(lambda: len(telegram.visible_texts(5)) == 2)
+    assert [r.json["message"] for r in cromicle.requests] == ["one"]
+    assert telegram.visible_texts(5)[1] != echo_answer("one")
