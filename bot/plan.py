@@ -431,7 +431,7 @@ class AnswerPlan:
     @property
     def visible(self) -> bool:
         """Something of the answer is on screen (a message or a draft)."""
-        # Page 0 first, without a generator: asked at every grant (see `priority`).
+        # Page 0 alone first: asked at every grant (see `priority`).
         return self.pages[0].shown is not None or any(p.shown is not None for p in self.pages)
 
     def priority(self) -> int:

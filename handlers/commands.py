@@ -9,11 +9,10 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot import texts
-from bot.config import Settings
 from bot.conversation import Conversations
 from bot.delivery import Delivery
-from bot.seams import Attempt, QuestionLimit
-from handlers.access import refusal
+from bot.seams import Attempt
+from handlers.asking import Asking
 from handlers.context import chat_key, is_group, language, reply_target
 
 SYSTEM_LIMIT = 4000
@@ -41,21 +40,12 @@ async def reset(
     await delivery.say(reply_target(message), texts.t(lang, "reset"))
 
 
-async def retry(
-    message: Message,
-    conversations: Conversations,
-    delivery: Delivery,
-    limiter: QuestionLimit,
-    settings: Settings,
-    attempt: Attempt,
-) -> None:
+async def retry(message: Message, asking: Asking, attempt: Attempt) -> None:
     target = reply_target(message)
-    problem = await refusal(message, "", limiter, settings)
-    if problem is not None:
-        if problem.text is not None:
-            await delivery.say(target, problem.text)
-    elif not await conversations.retry(chat_key(message), target, attempt):
-        await delivery.say(target, texts.t(language(message), "nothing_to_retry"))
+    if not await asking.admitted(message, "", target):
+        return
+    if not await asking.conversations.retry(chat_key(message), target, attempt):
+        await asking.delivery.say(target, texts.t(language(message), "nothing_to_retry"))
 
 
 async def system(
