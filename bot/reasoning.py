@@ -156,6 +156,12 @@ class ThinkingSplitter:
         anything, so the scan jumps between them: the ordinary text between costs one short
         slice, not a Python step per character (this runs on every chunk of every answer).
         """
+        if not self.pending and _MAY_MATTER.search(text) is None:
+            # The common chunk: no backtick, no tag can start or end in it. Only the window
+            # moves (a run of backticks before it ends here).
+            self._plain(text[-len(CLOSE) :])
+            out.append(text)
+            return ""
         last = 0
         for match in _MARKS.finditer(text):
             start = match.start()
@@ -236,10 +242,14 @@ async def split_thinking(
 
 _MARKS = re.compile(r"`+|>")
 """What can change the scan's state: a run of backticks, or the end of a possible tag."""
+_MAY_MATTER = re.compile(r"[`<>]")
+"""A chunk without these passes through the answer phase unchanged and holds nothing back."""
 
 
 def _partial_suffix(text: str, tag: str) -> int:
     """Length of the longest end of `text` that could be the start of `tag`."""
+    if tag[0] not in text[-(len(tag) - 1) :]:
+        return 0  # every candidate end starts with the tag's first character
     for size in range(min(len(tag) - 1, len(text)), 0, -1):
         if tag.startswith(text[-size:]):
             return size
