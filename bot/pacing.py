@@ -248,10 +248,12 @@ class WriteBudget:
     async def _sleep(self, seconds: float) -> None:
         """Sleep, but wake early when a waiter arrives or a hold changes."""
         self._wakeup.clear()
+        # At least a millisecond: float sums of intervals may leave a gap that rounds to
+        # nothing, and a zero sleep would spin. (A timeout block, not wait_for: that would
+        # start a task for every grant.)
         with contextlib.suppress(TimeoutError):
-            # At least a millisecond: float sums of intervals may leave a gap that rounds to
-            # nothing, and a zero sleep would spin.
-            await asyncio.wait_for(self._wakeup.wait(), timeout=max(seconds, 0.001))
+            async with asyncio.timeout(max(seconds, 0.001)):
+                await self._wakeup.wait()
 
 
 def _loop_time() -> float:
