@@ -4,6 +4,7 @@ chunks over 3 seconds, at 1, 100 and 1,000 concurrent chats, private and group.
 
     python -m bench.streaming                 # all levels (a few minutes)
     python -m bench.streaming --levels 1,100  # quicker
+    python -m bench.streaming --bot floor     # the stack's floor (bench/floor_bot.py)
 
 Times are taken on the servers' side (time.monotonic on one machine): when the backend wrote
 a chunk, and when the bot's Telegram call arrived.
@@ -87,11 +88,15 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+BOTS = {"bot": "bot", "floor": "bench.floor_bot"}
+"""What `--bot` may run: the bot itself, or the least a bot on its stack must do per answer."""
+
+
 async def spawn_bot(
-    telegram: FakeTelegram, cromicle: FakeCromicle, **settings: str
+    telegram: FakeTelegram, cromicle: FakeCromicle, module: str = "bot", **settings: str
 ) -> asyncio.subprocess.Process:
-    """`python -m bot` against the local servers, with `settings` on top of the bench's own
-    (BENCH_PROFILE runs it under cProfile; BENCH_VERBOSE=1 shows its log)."""
+    """`python -m <module>` against the local servers, with `settings` on top of the bench's
+    own (BENCH_PROFILE runs it under cProfile; BENCH_VERBOSE=1 shows its log)."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "VIRTUAL_ENV")}
     env.update(
         BOT_TOKEN=TOKEN,
@@ -107,7 +112,7 @@ async def spawn_bot(
         sys.executable,
         *profile,
         "-m",
-        "bot",
+        module,
         env=env,
         cwd="/",
         stdin=asyncio.subprocess.DEVNULL,
@@ -116,8 +121,12 @@ async def spawn_bot(
 
 
 @contextlib.asynccontextmanager
-async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIterator[int]:
-    process = await spawn_bot(telegram, cromicle, BACKEND_TIMEOUT="300", STREAM_MODE="auto")
+async def bot_process(
+    telegram: FakeTelegram, cromicle: FakeCromicle, module: str
+) -> AsyncIterator[int]:
+    process = await spawn_bot(
+        telegram, cromicle, module, BACKEND_TIMEOUT="300", STREAM_MODE="auto"
+    )
     try:
         await telegram.wait_for(lambda: bool(telegram.calls_for("getUpdates")), timeout=60)
         yield process.pid
@@ -127,13 +136,13 @@ async def bot_process(telegram: FakeTelegram, cromicle: FakeCromicle) -> AsyncIt
         await asyncio.wait_for(process.wait(), 60)
 
 
-async def run_level(kind: str, chats: int) -> Result:
+async def run_level(kind: str, chats: int, module: str = "bot") -> Result:
     telegram = FakeTelegram(token=TOKEN, limits=Limits())
     cromicle = FakeCromicle(script_for)
     await telegram.start()
     await cromicle.start()
     try:
-        async with bot_process(telegram, cromicle) as pid:
+        async with bot_process(telegram, cromicle, module) as pid:
             ids = (
                 [n + 1 for n in range(chats)]
                 if kind == "private"
@@ -259,11 +268,12 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--levels", default="1,100,1000")
     parser.add_argument("--kinds", default="private,group")
+    parser.add_argument("--bot", choices=sorted(BOTS), default="bot")
     args = parser.parse_args()
     results = []
     for level in (int(x) for x in args.levels.split(",")):
         for kind in args.kinds.split(","):
-            result = await run_level(kind, level)
+            result = await run_level(kind, level, BOTS[args.bot])
             print(table([result]).splitlines()[-1], flush=True)
             results.append(result)
     print()
