@@ -91,6 +91,11 @@ class Fault(StrEnum):
     FORBIDDEN = "forbidden"
 
 
+_CONCLUSIVE = frozenset({Fault.NOT_MODIFIED, Fault.MESSAGE_GONE, Fault.MIGRATED})
+"""A probe refused so says whether the id holds a copy of ours (MIGRATED: the old group is
+read-only, there is nothing to clean up in it)."""
+
+
 class Ending(StrEnum):
     """Why the stream ended."""
 
@@ -310,6 +315,8 @@ class AnswerPlan:
     sweeps: list[int] = field(default_factory=list)
     """Message ids that may hold a copy of a page thrown away (`thinking_closed`) whose
     sendMessage response was lost: each is probed, and a copy found is deleted."""
+    _sweeps_refused: set[int] = field(default_factory=set)
+    """Swept ids whose probe Telegram refused once for a reason that proves nothing."""
 
     def __post_init__(self) -> None:
         self._spare = list(self.replaces)
@@ -565,7 +572,15 @@ class AnswerPlan:
         if write.op is Op.PROBE and write.page == -1:
             if fault is Fault.TRANSIENT:
                 self._backoff(now)
-            else:  # only "not modified" proves a copy; anything else, not ours or gone
+            elif fault not in _CONCLUSIVE and write.message_id not in self._sweeps_refused:
+                # As for a page's probe: one refusal of unknown reason proves nothing, so
+                # the id is probed once more (after the other sweeps) before it counts as
+                # not ours; a copy left standing would show the page twice.
+                assert write.message_id is not None  # a PROBE has an id
+                self._sweeps_refused.add(write.message_id)
+                self.sweeps.remove(write.message_id)
+                self.sweeps.append(write.message_id)
+            else:  # only "not modified" proves a copy; the rest: not ours, or gone
                 self._swept(write, copy=fault is Fault.NOT_MODIFIED)
             return
         page = self._page_of(write, None)
@@ -644,6 +659,7 @@ class AnswerPlan:
         if write.message_id not in self.sweeps:
             raise PlanError(f"probe outcome for {write.message_id}, never swept")
         self.sweeps.remove(write.message_id)
+        self._sweeps_refused.discard(write.message_id)
         if copy:
             self.doomed.append(write.message_id)
 

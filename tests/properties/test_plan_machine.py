@@ -321,6 +321,23 @@ def test_a_lost_send_of_a_page_that_turned_into_thoughts_is_found_and_deleted() 
     machine.teardown()
 
 
+def test_one_refusal_of_a_sweep_probe_is_not_taken_as_proof_that_the_copy_is_not_ours() -> None:
+    """As above, but Telegram refuses the first probe of the swept id for a reason that says
+    nothing (found at PROPERTY_SCALE=10): the plan once dropped the id at once, leaving the
+    lost copy in the chat beside the page sent anew."""
+    machine = PlanMachine()
+    machine.start(drafts=False, plain=True, reasoning=False)
+    machine.text("x" * 5000)
+    machine.write("ok")
+    machine.write("lost")
+    machine.thinking_closed()
+    machine.wait(1.0)  # past the back-off after the lost send
+    probe = machine.plan.next_write(machine.now)
+    assert probe is not None and probe.op is Op.PROBE and probe.message_id == 102
+    machine.write("rejected")
+    machine.teardown()
+
+
 def test_a_page_telegram_refused_twice_may_show_the_note_in_place_of_its_text() -> None:
     """Two refusals of unknown reason turn a page into the refusal note (by design, see
     tests/unit/test_plan.py); the machine's model once counted that as text lost."""
