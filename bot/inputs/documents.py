@@ -17,18 +17,15 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Literal
-
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
-from pypdf import PageObject, PasswordType, PdfReader
-from pypdf.errors import DependencyError
+from typing import TYPE_CHECKING, Literal
 
 from bot.inputs.encodings import decode_text
 from bot.inputs.errors import DocumentError
+
+if TYPE_CHECKING:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from pypdf import PageObject
 
 Kind = Literal["text", "pdf", "docx"]
 
@@ -247,6 +244,11 @@ def _numbers(numbers: tuple[int, ...]) -> str:
 
 def _pdf(data: bytes) -> tuple[str, int, tuple[int, ...]]:
     """The text layer, page by page, with `[page N]` marks when there are several pages."""
+    # Imported on first use: pypdf, python-docx and lxml hold ~20 MB that a bot nobody sends
+    # a document to never needs (and cost 0.4 s of every start).
+    from pypdf import PasswordType, PdfReader  # noqa: PLC0415
+    from pypdf.errors import DependencyError  # noqa: PLC0415
+
     try:
         reader = PdfReader(io.BytesIO(data))
         # An empty user password is common: the file opens without asking (the owner
@@ -303,6 +305,11 @@ def _has_images(page: PageObject) -> bool:
 
 def _docx(data: bytes) -> str:
     """Paragraphs and tables in document order; headings as `#` lines, tables as `|` rows."""
+    import docx  # noqa: PLC0415  (on first use, as pypdf in _pdf)
+    from docx.opc.exceptions import PackageNotFoundError  # noqa: PLC0415
+    from docx.table import Table  # noqa: PLC0415
+    from lxml.etree import XMLSyntaxError  # noqa: PLC0415
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(member.file_size for member in archive.infolist())
