@@ -51,7 +51,8 @@ async def spoken(
     assert file is not None  # the router's filter
     code = message.from_user.language_code if message.from_user else None
     try:
-        words = await hear(asking.bot, transcriber, file, asking.settings, code)
+        async with asking.delivery.busy(target):
+            words = await hear(asking.bot, transcriber, file, asking.settings, code)
     except InputError as exc:
         await asking.delivery.say(target, note(exc, target.lang))
         return
@@ -92,22 +93,23 @@ async def _documents(
     code = main.from_user.language_code if main.from_user else None
     files: list[Extracted] = []
     notes: list[str] = []
-    for part in parts:
-        file = document_file(part)
-        assert file is not None  # the router's filter, or the album's own parts
-        try:
-            extracted = await read(asking.bot, file, asking.settings, code)
-        except InputError as exc:
-            said = note(exc, target.lang)
-            if len(parts) == 1:
-                await asking.delivery.say(target, said)
-                return
-            notes.append(f"{file.filename}: {said}")
-            continue
-        files.append(extracted)
-        cut = cut_note(extracted, target.lang)
-        if cut is not None:
-            notes.append(cut)
+    async with asking.delivery.busy(target):  # downloads and parsing may take seconds
+        for part in parts:
+            file = document_file(part)
+            assert file is not None  # the router's filter, or the album's own parts
+            try:
+                extracted = await read(asking.bot, file, asking.settings, code)
+            except InputError as exc:
+                said = note(exc, target.lang)
+                if len(parts) == 1:
+                    await asking.delivery.say(target, said)
+                    return
+                notes.append(f"{file.filename}: {said}")
+                continue
+            files.append(extracted)
+            cut = cut_note(extracted, target.lang)
+            if cut is not None:
+                notes.append(cut)
     if not files:
         await asking.delivery.say(target, "\n".join(notes))
         return

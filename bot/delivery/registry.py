@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.enums import ChatAction
@@ -168,7 +168,12 @@ class Delivery:
         if self._closing:  # a message that waited its turn past shutdown: say so, honestly
             answer.stop(Ending.SHUTDOWN, texts.t(target.lang, "shutdown"))
         answer.writer = asyncio.create_task(self._writer.write_all(answer))
-        typing = asyncio.create_task(self._typing(answer))
+        plan = answer.plan
+        typing = asyncio.create_task(
+            self._typing(
+                answer.chat_id, answer.thread_id, until=lambda: plan.visible or plan.ended
+            )
+        )
         try:
             await answer.writer
         except asyncio.CancelledError:
@@ -207,16 +212,33 @@ class Delivery:
         started = asyncio.get_running_loop().time()
         return RunningAnswer(target, plan, chat_id, thread_id, started=started)
 
-    async def _typing(self, answer: RunningAnswer) -> None:
-        """Show "typing…" until the first text is visible, with the budget's spare writes only:
-        it never delays a message, and under load it is simply skipped."""
-        while not answer.plan.visible and not answer.plan.ended:
-            if self._budget.spare(answer.chat_id):
+    @contextlib.asynccontextmanager
+    async def busy(self, target: ReplyTarget) -> AsyncIterator[None]:
+        """Show "typing…" in the target chat while the block runs: for the work before a
+        question can be asked (hearing a voice note, reading files), which may take seconds
+        in which the user would otherwise see nothing. Spare writes only, as before an
+        answer's first text."""
+        chat_id = self.memory.current_id(target.chat_id)
+        thread_id = None if chat_id != target.chat_id else target.thread_id
+        typing = asyncio.create_task(self._typing(chat_id, thread_id, until=lambda: False))
+        try:
+            yield
+        finally:
+            typing.cancel()
+            await asyncio.gather(typing, return_exceptions=True)
+
+    async def _typing(
+        self, chat_id: int, thread_id: int | None, until: Callable[[], bool]
+    ) -> None:
+        """Show "typing…" every TYPING_EVERY seconds until `until()`, with the budget's spare
+        writes only: it never delays a message, and under load it is simply skipped."""
+        while not until():
+            if self._budget.spare(chat_id):
                 with contextlib.suppress(TelegramAPIError, OSError):
                     await self._bot.send_chat_action(
-                        answer.chat_id,
+                        chat_id,
                         ChatAction.TYPING,
-                        message_thread_id=answer.thread_id,
+                        message_thread_id=thread_id,
                         request_timeout=REQUEST_TIMEOUT,
                     )
             await asyncio.sleep(TYPING_EVERY)

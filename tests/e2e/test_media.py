@@ -5,6 +5,7 @@ documents made by fpdf2, python-docx and pypdf."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -71,6 +72,11 @@ def last_user(server: FakeOpenAI, index: int = -1) -> str:
     return content
 
 
+def typing_shown(telegram: FakeTelegram, chat: int) -> bool:
+    calls = telegram.calls_for("sendChatAction", chat)
+    return any(call.params.get("action") == "typing" for call in calls)
+
+
 def quoted(entities: list[dict[str, Any]], text: str) -> list[str]:
     """The texts of `text` under a blockquote entity (offsets in UTF-16 units)."""
     units = text.encode("utf-16-le")
@@ -121,6 +127,26 @@ async def test_a_voice_note_is_heard_quoted_and_asked(
         {"role": "assistant", "content": echo_answer(words)},
         {"role": "user", "content": "and the biggest one?"},
     ]
+
+
+async def test_the_chat_shows_typing_while_a_voice_note_is_heard(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, voice_note: bytes, bot: BotFactory
+) -> None:
+    """Hearing a long voice note takes seconds on a real model: the user sees "typing…"
+    meanwhile, not nothing. The speech server answers only once the chat shows it."""
+    typing = asyncio.Event()
+
+    async def hear(audio: bytes, filename: str, language: str | None) -> str:
+        await typing.wait()
+        return SENTENCE
+
+    async with FakeSpeech(hear) as speech, bot(**settings_for(openai_server, speech)):
+        telegram.add_speech(CHAT, voice_note, duration=3)
+        await telegram.wait_for(lambda: typing_shown(telegram, CHAT), timeout=20)
+        assert not openai_server.requests  # still hearing: nothing was asked yet
+        typing.set()
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    assert SENTENCE in last_user(openai_server)
 
 
 async def test_a_round_video_and_an_audio_file_with_a_caption_are_heard(
@@ -292,6 +318,29 @@ async def test_a_pdf_is_read_into_the_users_turn_and_stays_for_follow_ups(
         {"role": "assistant", "content": ANSWER},
         {"role": "user", "content": "and what does section 3 say?"},
     ]
+
+
+async def test_the_chat_shows_typing_while_a_file_is_fetched_and_read(
+    telegram: FakeTelegram, openai_server: FakeOpenAI, bot: BotFactory
+) -> None:
+    """A 20 MB file can take a while to arrive: "typing…" shows meanwhile. The download is
+    served only once the chat shows it."""
+    typing = asyncio.Event()
+
+    async def slow_download() -> None:
+        await typing.wait()
+
+    telegram.download_gate = slow_download
+    openai_server.push(Script(chunks=[ANSWER]))
+    async with bot(**settings_for(openai_server, None)):
+        telegram.add_document(
+            CHAT, b"Rain falls on Tuesdays.\n", file_name="notes.txt", mime_type="text/plain"
+        )
+        await telegram.wait_for(lambda: typing_shown(telegram, CHAT), timeout=20)
+        assert not openai_server.requests
+        typing.set()
+        await telegram.wait_for(lambda: telegram.visible_texts(CHAT) == [ANSWER], timeout=30)
+    assert "Rain falls on Tuesdays." in last_user(openai_server)
 
 
 async def test_a_file_longer_than_the_history_bound_is_remembered_by_its_ends(

@@ -157,6 +157,8 @@ class FakeTelegram(UserActions, FaultInjection):
         self.too_long_refusals = 0
         self.entity_refusals = 0
         self.webhook: dict[str, Any] | None = None
+        self.download_gate: Callable[[], Awaitable[None]] | None = None
+        """Awaited before each file download is served: a slow download, held by a test."""
         self.commands: list[dict[str, Any]] = []
         # (json.dumps(scope, sort_keys=True), language_code) -> commands
         self.commands_by_scope: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -394,6 +396,8 @@ class FakeTelegram(UserActions, FaultInjection):
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
+        if self.download_gate is not None:
+            await self.download_gate()
         data = self._files.download(request.match_info["path"])
         if data is None:
             return await self._not_found(request)
