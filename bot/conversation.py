@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,7 +18,7 @@ from bot.delivery.reader import Stream
 from bot.history import Chat, HistoryStore
 from bot.pictures import Picture
 from bot.plan import Ending, Note
-from bot.providers.base import BackendRejected, ChatBackend, Chunk, Message
+from bot.providers.base import BackendRejected, ChatBackend, Message, Messages
 from bot.reasoning import split_thinking
 from bot.render import heard_block
 from bot.seams import FIRST_ATTEMPT, Attempt, ChatKey
@@ -284,16 +284,23 @@ class Conversations:
             chat = self.history.chat(key)
             backend, model = await self.accounting.backend(Choice(chat.model, chat.temperature))
         loop: ToolLoop | None = None
+
+        def answering(prompt: Messages) -> Stream:
+            """The answer to `prompt`, with the tools when there are any (`loop` is the one
+            that ran, for history)."""
+            nonlocal loop
+            if self.tools is None:
+                return split_thinking(backend.stream(prompt))
+            # Telegram gives private chats positive ids (the user's), groups negative ones.
+            loop = self.tools.loop(backend, prompt, private=target.chat_id > 0)
+            return loop.run()  # thinking is split per request inside
+
         stream: Stream
         if question.pictures and self.vision:
             with_pictures = [*messages[:-1], _with_pictures(question)]
-            stream = split_thinking(self._seeing(backend, with_pictures, messages, target.lang))
-        elif self.tools is not None:
-            # Telegram gives private chats positive ids (the user's), groups negative ones.
-            loop = self.tools.loop(backend, messages, private=target.chat_id > 0)
-            stream = loop.run()  # thinking is split per request inside
+            stream = _seeing(answering, with_pictures, messages, target.lang)
         else:
-            stream = split_thinking(backend.stream(messages))
+            stream = answering(messages)
         notes = [question.note, attempt.note and texts.t(target.lang, attempt.note)]
         for note in notes:
             if note:
@@ -327,31 +334,31 @@ class Conversations:
             report = replace(report, text=_with_calls(report.text, loop))
         return report
 
-    async def _seeing(
-        self,
-        backend: ChatBackend,
-        with_pictures: list[Message],
-        text_only: list[Message],
-        lang: str,
-    ) -> AsyncGenerator[Chunk | Note, None]:
-        """Stream with the pictures; a backend that refuses pictures answers the text alone."""
-        async with aclosing(backend.stream(with_pictures)) as stream:
-            try:
-                first = await anext(stream)
-            except StopAsyncIteration:
-                return
-            except BackendRejected as exc:
-                if not any(word in str(exc).lower() for word in _IMAGE_WORDS):
-                    raise
-                log.info("the backend cannot see pictures (%s); answering the text", exc)
-                yield Note(texts.t(lang, "picture_unseen"))
-                async with aclosing(backend.stream(text_only)) as text_stream:
-                    async for chunk in text_stream:
-                        yield chunk
-                return
-            yield first
-            async for chunk in stream:
-                yield chunk
+
+async def _seeing(
+    answering: Callable[[Messages], Stream],
+    with_pictures: Messages,
+    text_only: Messages,
+    lang: str,
+) -> Stream:
+    """The answer with the pictures; a backend that refuses pictures answers the text alone."""
+    async with aclosing(answering(with_pictures)) as stream:
+        try:
+            first = await anext(stream)
+        except StopAsyncIteration:
+            return
+        except BackendRejected as exc:
+            if not any(word in str(exc).lower() for word in _IMAGE_WORDS):
+                raise
+            log.info("the backend cannot see pictures (%s); answering the text", exc)
+            yield Note(texts.t(lang, "picture_unseen"))
+            async with aclosing(answering(text_only)) as text_stream:
+                async for chunk in text_stream:
+                    yield chunk
+            return
+        yield first
+        async for chunk in stream:
+            yield chunk
 
 
 def _with_pictures(question: Question) -> Message:

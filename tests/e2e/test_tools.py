@@ -23,6 +23,7 @@ import pytest
 from bot import texts
 from tests.conftest import BotFactory
 from tests.e2e.test_groups import mention
+from tests.e2e.test_meaning import png
 from tests.servers.telegram import FakeTelegram
 from tests.servers.tool_backend import ToolBackend
 from tests.support.mcp import stdio_entry
@@ -105,6 +106,24 @@ async def test_private_drafts_show_each_call_live_then_the_record_above_the_answ
     assert kept["content"].startswith("Results: Oslo: 5 °C")
     assert '- weather: "Oslo" → Oslo: 5 °C, light rain' in kept["content"]
     assert "🔧" not in json.dumps(follow_up["messages"], ensure_ascii=False)
+
+
+async def test_a_picture_question_is_offered_the_tools_too(
+    telegram: FakeTelegram, tool_bot: Callable[..., Any]
+) -> None:
+    """A photo with a question goes to the model with the picture and the tools: the model
+    may look something up about what it sees."""
+    plan: Plan = [("weather", {"city": "Oslo"})]
+    async with tool_bot(plan) as (_, backend):
+        telegram.add_photo(CHAT, png(), caption="What is the weather where this was taken?")
+        await telegram.wait_for(lambda: len(telegram.visible_texts(CHAT)) == 1, timeout=30)
+    first, with_results = backend.requests[:2]
+    assert "weather" in [tool["function"]["name"] for tool in first["tools"]]
+    for request in (first, with_results):  # the picture stays in the tool round's prompt
+        asked = next(m for m in request["messages"] if m["role"] == "user")["content"]
+        assert [part["type"] for part in asked] == ["text", "image_url"]
+    (final,) = telegram.visible_texts(CHAT)
+    assert final.startswith('🔧 Tools\nweather: "Oslo" — done\n\nResults: Oslo: 5 °C')
 
 
 async def test_group_edits_show_a_failing_tools_outcome_line(
