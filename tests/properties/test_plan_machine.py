@@ -308,29 +308,29 @@ def test_a_page_of_exactly_the_limit_is_one_message_and_one_unit_more_is_two() -
 # --- fixed sequences: what the machine found once, kept so it stays fixed ----------------
 
 
-def test_a_lost_send_of_a_page_that_turned_into_thoughts_is_found_and_deleted() -> None:
+def lost_page_thrown_away() -> PlanMachine:
     """Two pages, the second's send lands but its response is lost, then `</think>` makes the
-    whole text thoughts: the page is thrown away with no page left to probe for its copy, which
-    stayed in the chat as a second message."""
+    whole text thoughts: the page is thrown away and its candidate ids are swept."""
     machine = PlanMachine()
     machine.start(drafts=False, plain=True, reasoning=False)
     machine.text("x" * 5000)
     machine.write("ok")
     machine.write("lost")
     machine.thinking_closed()
-    machine.teardown()
+    return machine
+
+
+def test_a_lost_send_of_a_page_that_turned_into_thoughts_is_found_and_deleted() -> None:
+    """No page is left to probe for the lost copy, which once stayed in the chat as a second
+    message."""
+    lost_page_thrown_away().teardown()
 
 
 def test_one_refusal_of_a_sweep_probe_is_not_taken_as_proof_that_the_copy_is_not_ours() -> None:
     """As above, but Telegram refuses the first probe of the swept id for a reason that says
     nothing (found at PROPERTY_SCALE=10): the plan once dropped the id at once, leaving the
     lost copy in the chat beside the page sent anew."""
-    machine = PlanMachine()
-    machine.start(drafts=False, plain=True, reasoning=False)
-    machine.text("x" * 5000)
-    machine.write("ok")
-    machine.write("lost")
-    machine.thinking_closed()
+    machine = lost_page_thrown_away()
     machine.wait(1.0)  # past the back-off after the lost send
     probe = machine.plan.next_write(machine.now)
     assert probe is not None and probe.op is Op.PROBE and probe.message_id == 102
