@@ -195,9 +195,14 @@ class Delivery:
                 del self._by_draft[draft_key]
         return answer.report(asyncio.get_running_loop().time())
 
-    def _start(self, target: ReplyTarget, *, drafts: bool | None, plain: bool) -> RunningAnswer:
+    def _where(self, target: ReplyTarget) -> tuple[int, int | None]:
+        """The chat and topic to write to now: a group that became a supergroup since has a
+        new id, and its topics are gone from the old one."""
         chat_id = self.memory.current_id(target.chat_id)
-        thread_id = None if chat_id != target.chat_id else target.thread_id
+        return chat_id, None if chat_id != target.chat_id else target.thread_id
+
+    def _start(self, target: ReplyTarget, *, drafts: bool | None, plain: bool) -> RunningAnswer:
+        chat_id, thread_id = self._where(target)
         number = next(self._answers) % (2**31 // DRAFTS_PER_ANSWER - 1)
         plan = AnswerPlan(
             lang=target.lang,
@@ -218,8 +223,7 @@ class Delivery:
         question can be asked (hearing a voice note, reading files), which may take seconds
         in which the user would otherwise see nothing. Spare writes only, as before an
         answer's first text."""
-        chat_id = self.memory.current_id(target.chat_id)
-        thread_id = None if chat_id != target.chat_id else target.thread_id
+        chat_id, thread_id = self._where(target)
         typing = asyncio.create_task(self._typing(chat_id, thread_id, until=lambda: False))
         try:
             yield
