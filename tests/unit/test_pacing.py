@@ -120,6 +120,22 @@ async def test_hold_blocks_only_that_chat_for_exactly_retry_after() -> None:
     assert held >= 0.4
 
 
+async def test_a_waiter_arriving_while_the_budget_sleeps_wakes_it() -> None:
+    """The budget sleeps up to a quarter second while nobody is ready (a held chat waits);
+    a write for another chat that arrives then is granted at once, not after the nap."""
+    budget = WriteBudget(rate=1000, private_interval=0.0, group_interval=0.0)
+    budget.hold(1, 30.0)
+    held = asyncio.create_task(budget.acquire(1, lambda: Priority.FINAL))
+    await asyncio.sleep(0.02)  # the budget is now asleep: nobody is ready for 30 s
+    started = time.monotonic()
+    await asyncio.wait_for(budget.acquire(2, lambda: Priority.EDIT), timeout=1)
+    waited = time.monotonic() - started
+    held.cancel()
+    await asyncio.gather(held, return_exceptions=True)
+    await budget.close()
+    assert waited < 0.15  # the nap it would otherwise finish is 0.23 s
+
+
 async def test_cancelled_waiter_leaves_the_queue() -> None:
     budget = WriteBudget(rate=1000, private_interval=10.0, group_interval=10.0)
     await budget.acquire(1, lambda: Priority.FIRST)
